@@ -1,0 +1,43 @@
+import { resolvePreset } from '../model/index.ts';
+import { createDreamscapeApi } from '../api/dreamscape-api.ts';
+import type { DreamscapeApi } from '../api/dreamscape-api.ts';
+import { bundledPreset, bundledPresetIds, DEFAULT_PRESET } from '../store/bundled-presets.ts';
+import { createDreamClock } from '../store/clock.ts';
+import { createDreamStore } from '../store/dream-store.ts';
+import type { DreamRuntime } from '../store/react.tsx';
+import { parseUrlOptions } from './url-params.ts';
+import type { UrlOptions } from './url-params.ts';
+
+declare global {
+  interface Window {
+    dreamscape: DreamscapeApi;
+  }
+}
+
+export interface Boot {
+  runtime: DreamRuntime;
+  api: DreamscapeApi;
+  options: UrlOptions;
+}
+
+/** Build the one store, its clock and the scripting API from the page's URL. */
+export const boot = (search: string): Boot => {
+  const options = parseUrlOptions(search, bundledPresetIds());
+  const preset = bundledPreset(options.preset ?? DEFAULT_PRESET) ?? bundledPreset(bundledPresetIds()[0] ?? '');
+  if (!preset) throw new Error('no bundled presets: presets/*.json are missing from the build');
+  const resolveOptions = { ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.tiles === undefined ? {} : { tiles: options.tiles }) };
+  const store = createDreamStore(resolvePreset(preset, resolveOptions));
+  if (options.problems.length) {
+    store.setState({ problems: { source: 'URL', problems: options.problems.map((m) => ({ path: 'URL', message: m, expected: '', found: '' })) } });
+  }
+  const clock = createDreamClock(store);
+  const api = createDreamscapeApi(store, clock);
+  window.dreamscape = api;
+  // One loop drives the dream: tick the model, then let the renderers draw.
+  const loop = (t: number) => {
+    clock.frame(t / 1000);
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+  return { runtime: { store, clock, view: options.view }, api, options };
+};

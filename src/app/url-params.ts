@@ -1,0 +1,41 @@
+import { LIMITS } from '../model/index.ts';
+
+export type ViewName = 'performer' | 'audience';
+
+export interface UrlOptions {
+  view: ViewName;
+  preset?: string;
+  seed?: number;
+  tiles?: number;
+  /** Problems with the parameters, shown on screen; the app starts with defaults for those. */
+  problems: string[];
+}
+
+/** Read `?view=`, `?preset=`, `?seed=`, `?tiles=`; a bad value is reported, never thrown. */
+export const parseUrlOptions = (search: string, presetIds: readonly string[]): UrlOptions => {
+  const q = new URLSearchParams(search);
+  const out: UrlOptions = { view: 'performer', problems: [] };
+  const view = q.get('view');
+  if (view !== null) {
+    if (view === 'performer' || view === 'audience') out.view = view;
+    else out.problems.push(`?view=${view}: expected performer or audience; showing the performer view`);
+  }
+  const preset = q.get('preset');
+  if (preset !== null) {
+    if (presetIds.includes(preset)) out.preset = preset;
+    else out.problems.push(`?preset=${preset}: no such preset; bundled: ${presetIds.join(', ')}`);
+  }
+  const seed = q.get('seed');
+  if (seed !== null) {
+    const n = Number(seed);
+    if (seed.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= 0xffffffff) out.seed = n;
+    else out.problems.push(`?seed=${seed}: expected a whole number from 0 to 4294967295; using the preset's seed`);
+  }
+  const tiles = q.get('tiles');
+  if (tiles !== null) {
+    const n = Number(tiles);
+    if (tiles.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= LIMITS.tiles) out.tiles = n;
+    else out.problems.push(`?tiles=${tiles}: expected a whole number from 1 to ${LIMITS.tiles}; using the preset's tiles`);
+  }
+  return out;
+};

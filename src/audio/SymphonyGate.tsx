@@ -1,0 +1,2 @@
+/** Placeholder: the symphony issue replaces this with the "enter the dream" gesture and audio notices. */
+export const SymphonyGate = () => null;

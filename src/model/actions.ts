@@ -1,0 +1,203 @@
+import { coerce, describe, DreamInputError, getParam, PARAMS, resolvePath, writeParam, DREAMER_PARAMS } from './params.ts';
+import type { ParamSpec } from './params.ts';
+import { nextRandom } from './random.ts';
+import type { DreamState, ParamValue } from './state.ts';
+import { clamp } from './units.ts';
+
+/** Everything that can happen to a dream. All are pure: (state, action) → state. */
+export type DreamAction =
+  | { type: 'set'; path: string; value: ParamValue; confirm?: boolean }
+  | { type: 'fracture'; amount?: number | undefined }
+  | { type: 'glitch'; amount?: number | undefined }
+  | { type: 'restabilize'; seconds?: number | undefined }
+  | { type: 'act'; to: 'next' | 'prev' | number }
+  | { type: 'panic' }
+  | { type: 'recover' }
+  /** Morph to another dream (a resolved preset) over `seconds`; loadPreset makes this action. */
+  | { type: 'morph'; to: DreamState; seconds: number };
+
+export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'morph'] as const;
+
+/** Without an amount, F and G step the disturbance up by a third: three presses reach the full climax. */
+export const STEP = 0.34;
+
+const optionalUnit = (a: Record<string, unknown>, key: string, type: string): number | undefined => {
+  const v = a[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DreamInputError(`${type}: ${key} must be a finite number, got ${describe(v)}`);
+  return v;
+};
+
+const allowedKeys = (a: Record<string, unknown>, keys: string[]): void => {
+  for (const k of Object.keys(a)) {
+    if (!keys.includes(k)) throw new DreamInputError(`${String(a.type)}: unknown field '${k}' (allowed: ${keys.join(', ')})`);
+  }
+};
+
+/** Check an action from outside (console, network, a preset) and say exactly what is wrong. */
+export const parseAction = (input: unknown): DreamAction => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new DreamInputError(`an action is an object like {type:'fracture'}, got ${describe(input)}`);
+  const a = input as Record<string, unknown>;
+  switch (a.type) {
+    case 'set':
+      allowedKeys(a, ['type', 'path', 'value', 'confirm']);
+      if (typeof a.path !== 'string') throw new DreamInputError(`set: path must be a string like 'mood.arousal', got ${describe(a.path)}`);
+      if (!['number', 'string', 'boolean'].includes(typeof a.value)) throw new DreamInputError(`set ${a.path}: value must be a number, string or boolean, got ${describe(a.value)}`, a.path);
+      if (a.confirm !== undefined && typeof a.confirm !== 'boolean') throw new DreamInputError(`set: confirm must be true or false`);
+      return a.confirm === undefined
+        ? { type: 'set', path: a.path, value: a.value as ParamValue }
+        : { type: 'set', path: a.path, value: a.value as ParamValue, confirm: a.confirm };
+    case 'fracture':
+    case 'glitch': {
+      allowedKeys(a, ['type', 'amount']);
+      const amount = optionalUnit(a, 'amount', a.type);
+      return amount === undefined ? { type: a.type } : { type: a.type, amount };
+    }
+    case 'restabilize': {
+      allowedKeys(a, ['type', 'seconds']);
+      const seconds = optionalUnit(a, 'seconds', 'restabilize');
+      return seconds === undefined ? { type: 'restabilize' } : { type: 'restabilize', seconds };
+    }
+    case 'act':
+      allowedKeys(a, ['type', 'to']);
+      if (a.to === 'next' || a.to === 'prev') return { type: 'act', to: a.to };
+      if (typeof a.to === 'number' && Number.isInteger(a.to)) return { type: 'act', to: a.to };
+      throw new DreamInputError(`act: to must be 'next', 'prev' or an act index, got ${describe(a.to)}`);
+    case 'panic':
+    case 'recover':
+      allowedKeys(a, ['type']);
+      return { type: a.type };
+    case 'morph':
+      throw new DreamInputError(`morph: use loadPreset(id, {morphSeconds}) to morph to another preset`);
+    default:
+      throw new DreamInputError(`unknown action type ${describe(a.type)}; known: ${ACTION_TYPES.filter((t) => t !== 'morph').join(', ')}`);
+  }
+};
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+const withMosaic = (s: DreamState, patch: Partial<DreamState['mosaic']>): DreamState => {
+  const mosaic = { ...s.mosaic, ...patch };
+  mosaic.stability = 1 - Math.max(mosaic.fracture, mosaic.glitch);
+  return { ...s, mosaic };
+};
+
+/** A live action on a parameter takes it out of the running morph: the performer wins. */
+const releaseFromMorph = (s: DreamState, ...paths: string[]): DreamState => {
+  if (!s.morph || !paths.some((p) => p in s.morph!.to)) return s;
+  const to = { ...s.morph.to };
+  const from = { ...s.morph.from };
+  for (const p of paths) {
+    delete to[p];
+    delete from[p];
+  }
+  return { ...s, morph: { ...s.morph, to, from } };
+};
+
+const random = (s: DreamState): [number, DreamState] => {
+  const r = nextRandom(s.rng);
+  return [r.value, { ...s, rng: r.state }];
+};
+
+export const specOf = (s: DreamState, path: string): ParamSpec => resolvePath(s, path).spec;
+
+/** Numbers and colours glide; enums, booleans and tile counts switch at the midpoint. */
+export const isGliding = (spec: ParamSpec): boolean => (spec.kind === 'number' && !spec.discrete) || spec.kind === 'colour';
+
+/** Start a morph toward `to` (flat paths) over `seconds`; a running morph's other targets carry on. */
+export const startMorph = (s: DreamState, to: Record<string, ParamValue>, seconds: number, target: DreamState | null): DreamState => {
+  const prev = s.morph;
+  const merged: Record<string, ParamValue> = { ...(prev && !prev.switched ? prev.to : {}), ...to };
+  const from: Record<string, ParamValue> = {};
+  for (const p of Object.keys(merged)) from[p] = getParam(s, p);
+  const keepTarget = target ?? (prev && !prev.switched ? prev.target : null);
+  return { ...s, morph: { from, to: merged, seconds: Math.max(0, seconds), elapsed: 0, target: keepTarget, switched: false } };
+};
+
+export const enterAct = (s: DreamState, index: number, carry = 0): DreamState => {
+  const act = s.acts[index];
+  if (!act) return s;
+  const next: DreamState = { ...s, show: { ...s.show, index, elapsed: carry, fired: 0 } };
+  // Act values are flattened by index at load; drop any that no longer resolve.
+  const to: Record<string, ParamValue> = {};
+  for (const [p, v] of Object.entries(act.values)) {
+    try {
+      to[p] = coerce(specOf(next, p), v, p);
+    } catch {
+      /* a dreamer path from another preset: skip */
+    }
+  }
+  return startMorph(next, to, act.transition, null);
+};
+
+// ---- the reducer -----------------------------------------------------------------------------------
+
+export const reduce = (state: DreamState, action: DreamAction): DreamState => {
+  switch (action.type) {
+    case 'set': {
+      const r = resolvePath(state, action.path);
+      const value = coerce(r.spec, action.value, action.path);
+      if (r.path === 'safety.flashGuard' && value === false && action.confirm !== true) {
+        throw new DreamInputError('turning the flash guard off puts photosensitive viewers at risk: dispatch it with confirm: true', r.path);
+      }
+      let s = releaseFromMorph(state, r.path);
+      if (r.path === 'mosaic.fracture' || r.path === 'mosaic.glitch') s = withMosaic(s, { restabilize: null, recoil: 0 });
+      return writeParam(s, r, value);
+    }
+    case 'fracture': {
+      let s = releaseFromMorph(state, 'mosaic.fracture');
+      const target = clamp(action.amount ?? s.mosaic.fracture + STEP, 0, 1);
+      if (s.mosaic.fracture < 0.05 && target > 0) {
+        // A fracture from calm cracks from a new place with new shards.
+        let x: number, y: number, seed: number;
+        [x, s] = random(s);
+        [y, s] = random(s);
+        [seed, s] = random(s);
+        s = withMosaic(s, { epicentre: [x * 1.6 - 0.8, y * 1.2 - 0.6], fractureSeed: Math.floor(seed * 2 ** 32) >>> 0 });
+      }
+      const rs = s.mosaic.restabilize;
+      return withMosaic(s, { fracture: target, recoil: 0, restabilize: rs && rs.from.glitch > 0 ? { ...rs, from: { ...rs.from, fracture: 0 } } : null });
+    }
+    case 'glitch': {
+      let s = releaseFromMorph(state, 'mosaic.glitch');
+      const target = clamp(action.amount ?? s.mosaic.glitch + STEP, 0, 1);
+      let seed: number;
+      [seed, s] = random(s);
+      const rs = s.mosaic.restabilize;
+      return withMosaic(s, { glitch: target, glitchSeed: Math.floor(seed * 2 ** 32) >>> 0, restabilize: rs && rs.from.fracture > 0 ? { ...rs, from: { ...rs.from, glitch: 0 } } : null });
+    }
+    case 'restabilize': {
+      const seconds = clamp(action.seconds ?? state.mosaic.restabilizeSeconds, 0.1, 60);
+      const s = releaseFromMorph(state, 'mosaic.fracture', 'mosaic.glitch');
+      return withMosaic(s, { restabilize: { from: { fracture: s.mosaic.fracture, glitch: s.mosaic.glitch }, seconds, elapsed: 0 } });
+    }
+    case 'act': {
+      const last = state.acts.length - 1;
+      const cur = state.show.index;
+      const to = action.to === 'next' ? Math.min(last, cur + 1) : action.to === 'prev' ? Math.max(0, cur - 1) : action.to;
+      if (!Number.isInteger(to) || to < 0 || to > last) throw new DreamInputError(`act: index ${describe(action.to)} is out of range 0..${last} (${state.acts.length} acts)`);
+      if (to === cur && typeof action.to === 'string') return state;
+      return enterAct(state, to);
+    }
+    case 'panic':
+      return { ...state, output: { ...state.output, panic: true } };
+    case 'recover':
+      return { ...state, output: { ...state.output, panic: false } };
+    case 'morph': {
+      const target = action.to;
+      const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+      const to: Record<string, ParamValue> = {};
+      for (const p of Object.keys(PARAMS)) {
+        if (p.startsWith('safety.') || p.startsWith('show.') || p === 'mosaic.fracture' || p === 'mosaic.glitch') continue;
+        to[p] = getParam(target, p);
+      }
+      const shared = Math.min(state.dreamers.length, target.dreamers.length);
+      for (let i = 0; i < shared; i++) for (const f of Object.keys(DREAMER_PARAMS)) to[`dreamers.${i}.${f}`] = getParam(target, `dreamers.${i}.${f}`);
+      // The first act's own values are where the new preset begins.
+      const first = target.acts[0];
+      if (first) Object.assign(to, first.values);
+      const s: DreamState = { ...state, morph: null };
+      return startMorph(s, to, seconds, { ...target, morph: null });
+    }
+  }
+};

@@ -1,0 +1,306 @@
+import type { z } from 'zod';
+import { describe, findDreamer, resolvePath, coerce, DreamInputError } from './params.ts';
+import { hashSeed } from './random.ts';
+import { PRESET_VERSION, presetSchema } from './schema.ts';
+import type { ActInput, DreamerInput, Preset } from './schema.ts';
+import { LIMITS } from './state.ts';
+import type { Act, DreamState, Dreamer, ParamValue, TimedEvent, Voice } from './state.ts';
+
+/** A problem found in a preset: where (JSON path), what was expected and what was found. */
+export interface Problem {
+  path: string;
+  message: string;
+  expected: string;
+  found: string;
+}
+
+export type PresetResult = { ok: true; preset: Preset } | { ok: false; problems: Problem[] };
+
+/** Typed defaults every preset is merged onto. */
+export const DEFAULTS = {
+  title: 'Untitled dream',
+  story: '',
+  seed: 1,
+  tempo: 72,
+  key: 'D',
+  mode: 'dorian',
+  mood: { valence: 0, arousal: 0.3 },
+  depth: 0.5,
+  unity: 0.5,
+  palette: { deep: '#070a1f', haze: '#2b2d6e', glow: '#7fd6ff', accent: '#ff7ad9' },
+  mosaic: { tiles: 4096, pattern: 'voronoi', restabilizeSeconds: 4 },
+  symphony: { reverb: 0.5, level: 0.8 },
+  safety: { flashGuard: true, reducedMotion: false, masterCap: -1 },
+  actTransition: 6,
+} as const;
+
+const DREAMER_COLOURS = ['#7fd6ff', '#ffb86b', '#c38bff', '#7dffb0', '#ff7a9c', '#f4f08a'];
+const DREAMER_VOICES: Voice[] = ['pad', 'bell', 'choir', 'strings', 'pluck', 'bass'];
+const DEFAULT_MOTIFS: (number | null)[][] = [
+  [0, 2, 4, 2],
+  [4, null, 7, 6, 4],
+  [2, 1, 0, null],
+  [0, 4, 3, 2, 1],
+];
+
+// ---- migration ---------------------------------------------------------------------------------
+
+export type Migration = (preset: Record<string, unknown>) => Record<string, unknown>;
+/** MIGRATIONS[n] turns a version-n preset into version n+1. Format 1 is the first published one. */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+
+/** Bring a parsed preset up to the current version, or report why it cannot be. */
+export const migratePreset = (
+  raw: unknown,
+  migrations: Readonly<Record<number, Migration>> = MIGRATIONS,
+  current = PRESET_VERSION,
+): { ok: true; value: unknown } | { ok: false; problems: Problem[] } => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: [{ path: '$', message: 'a preset is a JSON object', expected: 'an object', found: describe(raw) }] };
+  }
+  let p = raw as Record<string, unknown>;
+  const v = p.version;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    return { ok: false, problems: [{ path: '$.version', message: `"version" must be a format version (current: ${current})`, expected: `an integer from 1 to ${current}`, found: describe(v) }] };
+  }
+  if (v > current) {
+    return { ok: false, problems: [{ path: '$.version', message: `made by a newer dreamscape (format ${v}); this one reads up to ${current}`, expected: `at most ${current}`, found: String(v) }] };
+  }
+  for (let from = v; from < current; from++) {
+    const m = migrations[from];
+    if (!m) return { ok: false, problems: [{ path: '$.version', message: `no migration from format ${from}`, expected: `format ${current}`, found: String(v) }] };
+    p = { ...m(p), version: from + 1 };
+  }
+  return { ok: true, value: p };
+};
+
+// ---- validation ---------------------------------------------------------------------------------
+
+const jsonPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`), '$');
+
+const issueToProblem = (issue: z.core.$ZodIssue): Problem[] => {
+  const path = jsonPath(issue.path);
+  const found = 'input' in issue ? describe(issue.input) : 'nothing';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((k) => ({ path: jsonPath([...issue.path, k]), message: `unknown key "${k}" (a typo?)`, expected: 'no such key', found: `"${k}"` }));
+    case 'invalid_type':
+      return [{ path, message: issue.input === undefined ? `missing ${issue.expected}` : issue.message, expected: issue.expected, found: issue.input === undefined ? 'nothing' : found }];
+    case 'too_big':
+      return [{ path, message: issue.message, expected: `${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? 'under' : 'at most'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}`, found: issue.origin === 'array' && Array.isArray(issue.input) ? `${issue.input.length} items` : found }];
+    case 'too_small':
+      return [{ path, message: issue.message, expected: `at least ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}`, found: issue.origin === 'array' && Array.isArray(issue.input) ? `${issue.input.length} items` : found }];
+    case 'invalid_value':
+      return [{ path, message: issue.message, expected: `one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}`, found }];
+    case 'invalid_format':
+      return [{ path, message: issue.message, expected: issue.format === 'regex' ? issue.message.replace(/^Invalid string: /, '') : issue.format, found }];
+    case 'invalid_union': {
+      const disc = issue.path.length >= 0 && typeof issue.input === 'object' && issue.input !== null ? (issue.input as Record<string, unknown>).type : undefined;
+      return [{ path, message: issue.message, expected: disc === undefined ? 'one of the allowed forms' : 'an action of type set, fracture, glitch or restabilize', found }];
+    }
+    default:
+      return [{ path, message: issue.message, expected: 'a valid value', found }];
+  }
+};
+
+/** Check what the schema cannot see alone: references between parts of the preset. */
+const crossCheck = (preset: Preset): Problem[] => {
+  const problems: Problem[] = [];
+  const dreamers = resolveDreamers(preset.dreamers);
+  const ids = new Map<string, number>();
+  dreamers.forEach((d, i) => {
+    const prev = ids.get(d.id);
+    if (prev !== undefined) problems.push({ path: `$.dreamers[${i}].id`, message: `two dreamers share the id "${d.id}" (dreamers ${prev} and ${i})`, expected: 'a unique id', found: `"${d.id}"` });
+    ids.set(d.id, i);
+  });
+  const probe = { dreamers } as DreamState;
+  preset.acts?.forEach((act, a) => {
+    for (const ref of Object.keys(act.values?.dreamers ?? {})) {
+      if (findDreamer(dreamers, ref) < 0) problems.push({ path: `$.acts[${a}].values.dreamers.${ref}`, message: `no dreamer with id "${ref}"`, expected: `one of ${dreamers.map((d) => d.id).join(', ')}`, found: `"${ref}"` });
+    }
+    act.events?.forEach((ev, e) => {
+      if (ev.action.type !== 'set') return;
+      const where = `$.acts[${a}].events[${e}].action`;
+      try {
+        const r = resolvePath(probe, ev.action.path);
+        if (r.path.startsWith('safety.')) throw new DreamInputError('safety settings belong to the performer, not to a preset', ev.action.path);
+        const c = coerce(r.spec, ev.action.value, ev.action.path);
+        if (c !== ev.action.value) problems.push({ path: `${where}.value`, message: `${ev.action.path} is out of range`, expected: r.spec.kind === 'number' ? `${r.spec.min} to ${r.spec.max}` : r.spec.kind, found: describe(ev.action.value) });
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const onPath = err instanceof DreamInputError && !/ expects /.test(msg);
+        problems.push({ path: onPath ? `${where}.path` : `${where}.value`, message: msg, expected: onPath ? 'a known parameter path' : 'a value of the parameter\'s type', found: describe(onPath ? ev.action.path : ev.action.value) });
+      }
+    });
+  });
+  return problems;
+};
+
+/** Validate an already-parsed preset object (after migration). */
+export const validatePreset = (raw: unknown): PresetResult => {
+  const migrated = migratePreset(raw);
+  if (!migrated.ok) return migrated;
+  const parsed = presetSchema.safeParse(migrated.value, { reportInput: true });
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap(issueToProblem) };
+  const problems = crossCheck(parsed.data);
+  return problems.length ? { ok: false, problems } : { ok: true, preset: parsed.data };
+};
+
+/** Measure nesting depth without parsing, so a hostile file cannot blow the parser's stack. */
+export const jsonDepth = (text: string): number => {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+};
+
+/** Validate a preset file's text: size and depth limits first, then JSON, then the schema. */
+export const validatePresetText = (text: string): PresetResult => {
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > LIMITS.fileBytes) {
+    return { ok: false, problems: [{ path: '$', message: `file too large: ${bytes} bytes`, expected: `at most ${LIMITS.fileBytes} bytes (256 KB)`, found: `${bytes} bytes` }] };
+  }
+  const depth = jsonDepth(text);
+  if (depth > LIMITS.jsonDepth) {
+    return { ok: false, problems: [{ path: '$', message: `nested too deeply: ${depth} levels`, expected: `at most ${LIMITS.jsonDepth} levels`, found: `${depth} levels` }] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return { ok: false, problems: [{ path: '$', message: `not valid JSON: ${msg}`, expected: 'JSON', found: 'a syntax error' }] };
+  }
+  return validatePreset(raw);
+};
+
+export const formatProblem = (p: Problem, file?: string): string =>
+  `${file ? `${file}: ` : ''}${p.path}: ${p.message} (expected ${p.expected}, found ${p.found})`;
+
+// ---- resolution: a valid preset merged onto the defaults becomes a dream-state ------------------
+
+const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .split(/\s+/)[0]!
+    .normalize('NFKD')
+    .replace(/[^a-z0-9-]/g, '')
+    .slice(0, 48) || 'dreamer';
+
+export const resolveDreamers = (input: readonly DreamerInput[] | undefined): Dreamer[] => {
+  const list = input ?? [{ name: 'The Dreamer' }];
+  const used = new Set<string>();
+  return list.map((d, i) => {
+    let id = d.id ?? slug(d.name);
+    if (!d.id) {
+      const base = id;
+      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    }
+    used.add(id);
+    return {
+      id,
+      name: d.name,
+      role: d.role ?? '',
+      colour: (d.colour ?? DREAMER_COLOURS[i % DREAMER_COLOURS.length]!).toLowerCase(),
+      voice: d.voice ?? DREAMER_VOICES[i % DREAMER_VOICES.length]!,
+      motif: d.motif ?? DEFAULT_MOTIFS[i % DEFAULT_MOTIFS.length]!,
+      presence: d.presence ?? 0.8,
+      level: d.level ?? 0.8,
+      consent: d.consent ?? 'shared',
+    };
+  });
+};
+
+/** Flatten nested values (`{mood: {arousal: 1}}`) to parameter paths (`mood.arousal`). */
+export const flattenValues = (values: Record<string, unknown> | undefined, dreamers: readonly Dreamer[]): Record<string, ParamValue> => {
+  const out: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(values ?? {})) {
+    if (k === 'dreamers' && v && typeof v === 'object') {
+      for (const [ref, fields] of Object.entries(v as Record<string, Record<string, ParamValue>>)) {
+        const i = findDreamer(dreamers, ref);
+        if (i < 0) continue;
+        for (const [f, fv] of Object.entries(fields)) out[`dreamers.${i}.${f}`] = fv;
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [f, fv] of Object.entries(v as Record<string, ParamValue>)) out[`${k}.${f}`] = fv;
+    } else if (v !== undefined) out[k] = v as ParamValue;
+  }
+  return out;
+};
+
+const resolveAct = (act: ActInput, dreamers: readonly Dreamer[]): Act => {
+  const events: TimedEvent[] = (act.events ?? [])
+    .map((e) => ({ at: e.at, action: e.action.type === 'set' ? { ...e.action } : { ...e.action } }))
+    .sort((x, y) => x.at - y.at);
+  return {
+    name: act.name,
+    duration: act.duration,
+    transition: act.transition ?? DEFAULTS.actTransition,
+    values: flattenValues(act.values as Record<string, unknown> | undefined, dreamers),
+    events: events as TimedEvent[],
+    note: act.note ?? '',
+  };
+};
+
+export interface ResolveOptions {
+  seed?: number;
+  tiles?: number;
+}
+
+/** A validated preset merged onto the defaults: the dream at the start of its first act. */
+export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): DreamState => {
+  const dreamers = resolveDreamers(preset.dreamers);
+  const seed = (options.seed ?? preset.seed ?? hashSeed(preset.id)) >>> 0;
+  const acts = (preset.acts ?? [{ name: 'Dream', duration: 600 }]).map((a) => resolveAct(a, dreamers));
+  const tiles = Math.round(Math.min(LIMITS.tiles, Math.max(1, options.tiles ?? preset.mosaic?.tiles ?? DEFAULTS.mosaic.tiles)));
+  return {
+    preset: preset.id,
+    title: preset.title ?? DEFAULTS.title,
+    seed,
+    rng: hashSeed(seed),
+    clock: 0,
+    beat: 0,
+    tempo: preset.tempo ?? DEFAULTS.tempo,
+    key: (preset.key ?? DEFAULTS.key) as DreamState['key'],
+    mode: (preset.mode ?? DEFAULTS.mode) as DreamState['mode'],
+    mood: { valence: preset.mood?.valence ?? DEFAULTS.mood.valence, arousal: preset.mood?.arousal ?? DEFAULTS.mood.arousal },
+    depth: preset.depth ?? DEFAULTS.depth,
+    unity: preset.unity ?? DEFAULTS.unity,
+    palette: {
+      deep: preset.palette?.deep ?? DEFAULTS.palette.deep,
+      haze: preset.palette?.haze ?? DEFAULTS.palette.haze,
+      glow: preset.palette?.glow ?? DEFAULTS.palette.glow,
+      accent: preset.palette?.accent ?? DEFAULTS.palette.accent,
+    },
+    dreamers,
+    mosaic: {
+      tiles,
+      pattern: (preset.mosaic?.pattern ?? DEFAULTS.mosaic.pattern) as DreamState['mosaic']['pattern'],
+      fracture: preset.mosaic?.fracture ?? 0,
+      glitch: preset.mosaic?.glitch ?? 0,
+      stability: 1 - Math.max(preset.mosaic?.fracture ?? 0, preset.mosaic?.glitch ?? 0),
+      recoil: 0,
+      restabilizeSeconds: preset.mosaic?.restabilizeSeconds ?? DEFAULTS.mosaic.restabilizeSeconds,
+      restabilize: null,
+      epicentre: [0, 0],
+      fractureSeed: seed,
+      glitchSeed: (seed ^ 0x9e3779b9) >>> 0,
+    },
+    symphony: { reverb: preset.symphony?.reverb ?? DEFAULTS.symphony.reverb, level: preset.symphony?.level ?? DEFAULTS.symphony.level },
+    acts,
+    show: { index: 0, elapsed: 0, auto: true, fired: 0 },
+    safety: { ...DEFAULTS.safety },
+    output: { panic: false, fade: 1 },
+    morph: null,
+  };
+};

@@ -1,0 +1,77 @@
+import { advance } from './dream-store.ts';
+import type { DreamStore } from './dream-store.ts';
+
+/**
+ * The dream clock. Once per animation frame the view calls `frame(now)`; the clock advances the
+ * dream by the time that passed on its source (the audio engine's Transport while music plays,
+ * the page's clock otherwise) and then tells the renderers to draw. Paused, only `step` moves it.
+ */
+export interface DreamClock {
+  /** Dream time in seconds (the model's clock). */
+  time(): number;
+  paused(): boolean;
+  pause(): void;
+  resume(): void;
+  /** Advance exactly `seconds` of dream time and render one frame synchronously. */
+  step(seconds: number): void;
+  /** Drive from an animation frame: `now` in seconds on the page's clock. */
+  frame(now: number): void;
+  /** A renderer to run after every advance: `sync` is true for a step that must draw at once. */
+  onAdvance(fn: (sync: boolean) => void): () => void;
+  /** Let the audio engine be the time source (seconds, monotonic while running); null for the page's clock. */
+  setSource(source: (() => number) | null): void;
+}
+
+/** Longest gap taken from a frame (a hidden tab, a debugger pause): the dream does not leap. */
+export const MAX_FRAME_DT = 0.25;
+
+export const createDreamClock = (store: DreamStore): DreamClock => {
+  const listeners = new Set<(sync: boolean) => void>();
+  let isPaused = false;
+  let lastNow: number | null = null;
+  let source: (() => number) | null = null;
+  let lastSource: number | null = null;
+  const notify = (sync: boolean) => {
+    for (const fn of listeners) fn(sync);
+  };
+  return {
+    time: () => store.getState().dream.clock,
+    paused: () => isPaused,
+    pause: () => {
+      isPaused = true;
+    },
+    resume: () => {
+      isPaused = false;
+      lastNow = null;
+      lastSource = null;
+    },
+    step: (seconds) => {
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+        throw new TypeError(`clock.step: seconds must be a finite number ≥ 0, got ${String(seconds)}`);
+      }
+      advance(store, seconds);
+      notify(true);
+    },
+    frame: (now) => {
+      let dt = 0;
+      if (source) {
+        const t = source();
+        dt = lastSource === null ? 0 : t - lastSource;
+        lastSource = t;
+      } else {
+        dt = lastNow === null ? 0 : now - lastNow;
+      }
+      lastNow = now;
+      if (!isPaused && dt > 0) advance(store, Math.min(dt, MAX_FRAME_DT));
+      notify(false);
+    },
+    onAdvance: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    setSource: (s) => {
+      source = s;
+      lastSource = null;
+    },
+  };
+};

@@ -1,0 +1,30 @@
+import { createContext, useContext } from 'react';
+import type { ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { DreamStore, DreamStoreState } from './dream-store.ts';
+import type { DreamClock } from './clock.ts';
+
+/** The thin React layer over the vanilla store (as zustand's react.ts sits over vanilla.ts). */
+export interface DreamRuntime {
+  store: DreamStore;
+  clock: DreamClock;
+  view: 'performer' | 'audience';
+}
+
+const DreamContext = createContext<DreamRuntime | null>(null);
+
+export const DreamProvider = ({ runtime, children }: { runtime: DreamRuntime; children: ReactNode }) => (
+  <DreamContext.Provider value={runtime}>{children}</DreamContext.Provider>
+);
+
+export const useRuntime = (): DreamRuntime => {
+  const r = useContext(DreamContext);
+  if (!r) throw new Error('useRuntime: no <DreamProvider> above this component');
+  return r;
+};
+
+/**
+ * Subscribe a component to a slice of the store. For values that change every frame, read
+ * `store.getState()` inside useFrame instead: this hook re-renders on every change of the slice.
+ */
+export const useDream = <T,>(selector: (s: DreamStoreState) => T): T => useStore(useRuntime().store, selector);
