@@ -90,7 +90,7 @@ const stepRestabilize = (s: DreamState, dt: number): DreamState => {
     mosaic.fracture = Math.max(0, f);
     mosaic.recoil = Math.max(0, -f);
   }
-  if (r.from.glitch > 0) mosaic.glitch = r.from.glitch * (1 - easeInOut(p));
+  if (r.from.glitch > 0) mosaic.glitch = Math.max(0, r.from.glitch * (1 - easeInOut(p)));
   if (p >= 1) {
     if (r.from.fracture > 0) mosaic.fracture = 0;
     if (r.from.glitch > 0) mosaic.glitch = 0;

@@ -11,7 +11,8 @@ export type Decibels = number;
 export type Colour = string;
 
 export const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
-export const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
+/** Exact at both ends (a at 0, b at 1), which `a + (b - a) * t` is not. */
+export const lerp = (a: number, b: number, t: number): number => a * (1 - t) + b * t;
 
 /** Ease in and out (smoothstep of the fifth degree): no jerk at either end of a morph. */
 export const easeInOut = (t: number): number => {
