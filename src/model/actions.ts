@@ -6,7 +6,7 @@ import { clamp } from './units.ts';
 
 /** Everything that can happen to a dream. All are pure: (state, action) → state. */
 export type DreamAction =
-  | { type: 'set'; path: string; value: ParamValue; confirm?: boolean }
+  | { type: 'set'; path: string; value: ParamValue; seconds?: number | undefined; confirm?: boolean }
   | { type: 'fracture'; amount?: number | undefined }
   | { type: 'glitch'; amount?: number | undefined }
   | { type: 'restabilize'; seconds?: number | undefined }
@@ -40,13 +40,18 @@ export const parseAction = (input: unknown): DreamAction => {
   const a = input as Record<string, unknown>;
   switch (a.type) {
     case 'set':
-      allowedKeys(a, ['type', 'path', 'value', 'confirm']);
+      allowedKeys(a, ['type', 'path', 'value', 'seconds', 'confirm']);
       if (typeof a.path !== 'string') throw new DreamInputError(`set: path must be a string like 'mood.arousal', got ${describe(a.path)}`);
       if (!['number', 'string', 'boolean'].includes(typeof a.value)) throw new DreamInputError(`set ${a.path}: value must be a number, string or boolean, got ${describe(a.value)}`, a.path);
       if (a.confirm !== undefined && typeof a.confirm !== 'boolean') throw new DreamInputError(`set: confirm must be true or false`);
-      return a.confirm === undefined
-        ? { type: 'set', path: a.path, value: a.value as ParamValue }
-        : { type: 'set', path: a.path, value: a.value as ParamValue, confirm: a.confirm };
+      const seconds = optionalUnit(a, 'seconds', 'set');
+      return {
+        type: 'set',
+        path: a.path,
+        value: a.value as ParamValue,
+        ...(seconds === undefined ? {} : { seconds }),
+        ...(a.confirm === undefined ? {} : { confirm: a.confirm }),
+      };
     case 'fracture':
     case 'glitch': {
       allowedKeys(a, ['type', 'amount']);
@@ -83,7 +88,8 @@ const withMosaic = (s: DreamState, patch: Partial<DreamState['mosaic']>): DreamS
 };
 
 /** A live action on a parameter takes it out of the running morph: the performer wins. */
-const releaseFromMorph = (s: DreamState, ...paths: string[]): DreamState => {
+const releaseFromMorph = (state: DreamState, ...paths: string[]): DreamState => {
+  const s = state.glides.some((g) => paths.includes(g.path)) ? { ...state, glides: state.glides.filter((g) => !paths.includes(g.path)) } : state;
   if (!s.morph || !paths.some((p) => p in s.morph!.to)) return s;
   const to = { ...s.morph.to };
   const from = { ...s.morph.from };
@@ -111,7 +117,8 @@ export const startMorph = (s: DreamState, to: Record<string, ParamValue>, second
   const from: Record<string, ParamValue> = {};
   for (const p of Object.keys(merged)) from[p] = getParam(s, p);
   const keepTarget = target ?? (prev && !prev.switched ? prev.target : null);
-  return { ...s, morph: { from, to: merged, seconds: Math.max(0, seconds), elapsed: 0, target: keepTarget, switched: false } };
+  const glides = s.glides.filter((g) => !(g.path in merged));
+  return { ...s, glides, morph: { from, to: merged, seconds: Math.max(0, seconds), elapsed: 0, target: keepTarget, switched: false } };
 };
 
 export const enterAct = (s: DreamState, index: number, carry = 0): DreamState => {
@@ -142,6 +149,13 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       }
       let s = releaseFromMorph(state, r.path);
       if (r.path === 'mosaic.fracture' || r.path === 'mosaic.glitch') s = withMosaic(s, { restabilize: null, recoil: 0 });
+      const glides = s.glides.filter((g) => g.path !== r.path);
+      if (glides.length !== s.glides.length) s = { ...s, glides };
+      const seconds = action.seconds !== undefined && Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+      if (seconds > 0 && isGliding(r.spec)) {
+        // A glide runs on its own time, beside any morph, so an act's transition is not restarted.
+        return { ...s, glides: [...s.glides, { path: r.path, from: getParam(s, r.path) as number | string, to: value as number | string, seconds, elapsed: 0 }] };
+      }
       return writeParam(s, r, value);
     }
     case 'fracture': {
@@ -193,9 +207,6 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       }
       const shared = Math.min(state.dreamers.length, target.dreamers.length);
       for (let i = 0; i < shared; i++) for (const f of Object.keys(DREAMER_PARAMS)) to[`dreamers.${i}.${f}`] = getParam(target, `dreamers.${i}.${f}`);
-      // The first act's own values are where the new preset begins.
-      const first = target.acts[0];
-      if (first) Object.assign(to, first.values);
       const s: DreamState = { ...state, morph: null };
       return startMorph(s, to, seconds, { ...target, morph: null });
     }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describe, findDreamer, resolvePath, coerce, DreamInputError } from './params.ts';
+import { describe, findDreamer, resolvePath, coerce, DreamInputError, writeParam } from './params.ts';
 import { hashSeed } from './random.ts';
 import { PRESET_VERSION, presetSchema } from './schema.ts';
 import type { ActInput, DreamerInput, Preset } from './schema.ts';
@@ -120,6 +120,7 @@ const crossCheck = (preset: Preset): Problem[] => {
       if (findDreamer(dreamers, ref) < 0) problems.push({ path: `$.acts[${a}].values.dreamers.${ref}`, message: `no dreamer with id "${ref}"`, expected: `one of ${dreamers.map((d) => d.id).join(', ')}`, found: `"${ref}"` });
     }
     act.events?.forEach((ev, e) => {
+      if (ev.at > act.duration) problems.push({ path: `$.acts[${a}].events[${e}].at`, message: `the event would never fire: the act lasts ${act.duration} s`, expected: `at most ${act.duration}`, found: String(ev.at) });
       if (ev.action.type !== 'set') return;
       const where = `$.acts[${a}].events[${e}].action`;
       try {
@@ -263,7 +264,7 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
   const seed = (options.seed ?? preset.seed ?? hashSeed(preset.id)) >>> 0;
   const acts = (preset.acts ?? [{ name: 'Dream', duration: 600 }]).map((a) => resolveAct(a, dreamers));
   const tiles = Math.round(Math.min(LIMITS.tiles, Math.max(1, options.tiles ?? preset.mosaic?.tiles ?? DEFAULTS.mosaic.tiles)));
-  return {
+  const state: DreamState = {
     preset: preset.id,
     title: preset.title ?? DEFAULTS.title,
     seed,
@@ -302,5 +303,22 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
     safety: { ...DEFAULTS.safety },
     output: { panic: false, fade: 1 },
     morph: null,
+    glides: [],
   };
+  // The dream begins where its first act says.
+  return applyValues(state, acts[0]?.values ?? {});
+};
+
+/** Write flat values at once (clamped to their ranges); paths that do not resolve are skipped. */
+export const applyValues = (state: DreamState, values: Record<string, ParamValue>): DreamState => {
+  let s = state;
+  for (const [p, v] of Object.entries(values)) {
+    try {
+      const r = resolvePath(s, p);
+      s = writeParam(s, r, coerce(r.spec, v, p));
+    } catch {
+      /* validated presets only carry resolvable paths */
+    }
+  }
+  return s;
 };

@@ -71,6 +71,7 @@ export const eventActionSchema = z.discriminatedUnion('type', [
     type: z.literal('set'),
     path: z.string().min(1).max(64).describe('a parameter path, e.g. "mood.arousal" or "dreamers.lara.presence"'),
     value: z.union([z.number(), z.string().max(64), z.boolean()]),
+    seconds: z.number().min(0).max(600).optional().describe('glide to the value over these seconds (numbers and colours)'),
   }),
   z.strictObject({ type: z.literal('fracture'), amount: amount.optional() }),
   z.strictObject({ type: z.literal('glitch'), amount: amount.optional() }),

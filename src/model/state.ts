@@ -86,6 +86,14 @@ export interface Morph {
   switched: boolean;
 }
 
+export interface Glide {
+  path: string;
+  from: number | string;
+  to: number | string;
+  seconds: Seconds;
+  elapsed: Seconds;
+}
+
 export interface DreamState {
   preset: string;
   title: string;
@@ -130,4 +138,6 @@ export interface DreamState {
   /** Panic fades picture and sound to nothing; `fade` is 1 when all is seen and heard. */
   output: { panic: boolean; fade: NormalRange };
   morph: Morph | null;
+  /** Single parameters gliding to a value (`set` with `seconds`), each on its own time. */
+  glides: Glide[];
 }

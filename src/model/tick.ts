@@ -49,6 +49,7 @@ const switchToTarget = (s: DreamState, target: DreamState): DreamState => ({
     return old ? { ...d, presence: old.presence, level: old.level, colour: old.colour } : d;
   }),
   morph: s.morph,
+  glides: s.glides,
 });
 
 const stepMorph = (state: DreamState, dt: number): DreamState => {
@@ -76,6 +77,24 @@ const stepMorph = (state: DreamState, dt: number): DreamState => {
   }
   if (p >= 1) return { ...s, morph: null };
   return { ...s, morph: { ...m, elapsed, switched, target: switched ? null : m.target } };
+};
+
+const stepGlides = (state: DreamState, dt: number): DreamState => {
+  if (state.glides.length === 0) return state;
+  let s = state;
+  const glides = [];
+  for (const g of state.glides) {
+    const elapsed = g.elapsed + dt;
+    const p = Math.min(1, elapsed / g.seconds);
+    try {
+      const r = resolvePath(s, g.path);
+      s = writeParam(s, r, coerce(r.spec, interpolate(s, g.path, g.from, g.to, easeInOut(p), p >= 0.5), g.path));
+      if (p < 1) glides.push({ ...g, elapsed });
+    } catch {
+      /* the path went away with a preset switch */
+    }
+  }
+  return { ...s, glides };
 };
 
 const stepRestabilize = (s: DreamState, dt: number): DreamState => {
@@ -141,6 +160,7 @@ export const tick = (state: DreamState, dt: number): DreamState => {
   if (d === 0) return state;
   let s: DreamState = { ...state, clock: state.clock + d, beat: state.beat + (d * state.tempo) / 60 };
   s = stepMorph(s, d);
+  s = stepGlides(s, d);
   s = stepRestabilize(s, d);
   s = stepOutput(s, d);
   s = stepShow(s, d);

@@ -17,7 +17,7 @@ const checkState = (s: DreamState): void => {
   walk(s, 'state');
   const inRange = (path: string, value: unknown, spec: (typeof PARAMS)[keyof typeof PARAMS] | (typeof DREAMER_PARAMS)[keyof typeof DREAMER_PARAMS]) => {
     if (spec.kind === 'number' && (typeof value !== 'number' || value < spec.min || value > spec.max)) throw new Error(`${path} = ${String(value)} outside ${spec.min}..${spec.max}`);
-    if (spec.kind === 'enum' && !spec.values.includes(value as string)) throw new Error(`${path} = ${String(value)}`);
+    if (spec.kind === 'enum' && !(spec.values as readonly string[]).includes(value as string)) throw new Error(`${path} = ${String(value)}`);
   };
   for (const [path, spec] of Object.entries(PARAMS)) {
     const [a, b] = path.split('.') as [string, string | undefined];

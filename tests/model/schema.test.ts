@@ -127,6 +127,11 @@ describe('validation problems say where, what was expected and what was found', 
     expect(paths(bad(fixed))).toEqual(['$.acts[0].values.dreamers.nobody', '$.acts[0].events[0].action.path', '$.acts[0].events[1].action.value', '$.acts[0].events[2].action.path']);
   });
 
+  it('reports an event timed after its act ends', () => {
+    const acts = [{ name: 'A', duration: 10, events: [{ at: 12, action: { type: 'glitch' } }] }];
+    expect(bad({ ...FIXTURE, acts })[0]).toMatchObject({ path: '$.acts[0].events[0].at', expected: 'at most 10', found: '12' });
+  });
+
   it('reports duplicate dreamer ids', () => {
     expect(paths(bad({ ...FIXTURE, acts: undefined, dreamers: [{ name: 'Ann' }, { name: 'Ann B', id: 'ann' }] }))).toEqual(['$.dreamers[1].id']);
   });
