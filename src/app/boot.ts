@@ -6,6 +6,8 @@ import { createDreamClock } from '../store/clock.ts';
 import { createDreamStore } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
+import { connectSync } from '../sync/connect.ts';
+import type { SyncHandle } from '../sync/connect.ts';
 import type { UrlOptions } from './url-params.ts';
 
 declare global {
@@ -18,6 +20,7 @@ export interface Boot {
   runtime: DreamRuntime;
   api: DreamscapeApi;
   options: UrlOptions;
+  sync: SyncHandle;
 }
 
 /** Build the one store, its clock and the scripting API from the page's URL. */
@@ -33,11 +36,18 @@ export const boot = (search: string): Boot => {
   const clock = createDreamClock(store);
   const api = createDreamscapeApi(store, clock);
   window.dreamscape = api;
+  const sync = connectSync(store, options.view, options.room);
+  api.sync = () => ({
+    role: sync.role,
+    room: options.room,
+    audioHere: store.getState().audioHere,
+    ...(sync.role === 'performer' ? { audiences: sync.sync.audiences(), sent: sync.sync.sent(), audio: sync.sync.audioPlace() } : { seq: sync.sync.seq(), silenceMs: sync.sync.silence(), audio: sync.sync.audioPlace() }),
+  });
   // One loop drives the dream: tick the model, then let the renderers draw.
   const loop = (t: number) => {
     clock.frame(t / 1000);
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);
-  return { runtime: { store, clock, view: options.view }, api, options };
+  return { runtime: { store, clock, view: options.view, sync }, api, options, sync };
 };

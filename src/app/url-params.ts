@@ -7,6 +7,8 @@ export interface UrlOptions {
   preset?: string;
   seed?: number;
   tiles?: number;
+  /** The show's room: windows in one room follow one performer. */
+  room: string;
   /** Problems with the parameters, shown on screen; the app starts with defaults for those. */
   problems: string[];
 }
@@ -14,7 +16,12 @@ export interface UrlOptions {
 /** Read `?view=`, `?preset=`, `?seed=`, `?tiles=`; a bad value is reported, never thrown. */
 export const parseUrlOptions = (search: string, presetIds: readonly string[]): UrlOptions => {
   const q = new URLSearchParams(search);
-  const out: UrlOptions = { view: 'performer', problems: [] };
+  const out: UrlOptions = { view: 'performer', room: 'default', problems: [] };
+  const room = q.get('room');
+  if (room !== null) {
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(room)) out.room = room;
+    else out.problems.push(`?room=${room}: expected 1 to 64 letters, digits, - or _; using the default room`);
+  }
   const view = q.get('view');
   if (view !== null) {
     if (view === 'performer' || view === 'audience') out.view = view;

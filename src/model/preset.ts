@@ -322,3 +322,60 @@ export const applyValues = (state: DreamState, values: Record<string, ParamValue
   }
   return s;
 };
+
+// ---- export: the current dream as a preset file ----------------------------------------------
+
+/** Nest flat values (`mood.arousal`, `dreamers.2.presence`) back into preset form. */
+const nestValues = (values: Record<string, ParamValue>, dreamers: readonly Dreamer[]): Record<string, unknown> => {
+  const out: Record<string, Record<string, unknown> | ParamValue> = {};
+  for (const [path, v] of Object.entries(values)) {
+    const parts = path.split('.');
+    if (parts[0] === 'dreamers' && parts.length === 3) {
+      const d = dreamers[Number(parts[1])];
+      if (!d) continue;
+      const group = (out.dreamers ??= {}) as Record<string, Record<string, ParamValue>>;
+      (group[d.id] ??= {})[parts[2]!] = v;
+    } else if (parts.length === 2) ((out[parts[0]!] ??= {}) as Record<string, ParamValue>)[parts[1]!] = v;
+    else out[path] = v;
+  }
+  return out;
+};
+
+const round = (n: number): number => Math.round(n * 1e4) / 1e4;
+
+/** The dream as it stands, as a preset that `npm run validate` accepts (calm: no fracture or glitch). */
+export const presetFromState = (s: DreamState): Record<string, unknown> => ({
+  $schema: './schema.json',
+  version: PRESET_VERSION,
+  id: s.preset,
+  title: s.title,
+  seed: s.seed,
+  tempo: round(s.tempo),
+  key: s.key,
+  mode: s.mode,
+  mood: { valence: round(s.mood.valence), arousal: round(s.mood.arousal) },
+  depth: round(s.depth),
+  unity: round(s.unity),
+  palette: { ...s.palette },
+  mosaic: { tiles: s.mosaic.tiles, pattern: s.mosaic.pattern, restabilizeSeconds: round(s.mosaic.restabilizeSeconds) },
+  symphony: { reverb: round(s.symphony.reverb), level: round(s.symphony.level) },
+  dreamers: s.dreamers.map((d) => ({
+    id: d.id,
+    name: d.name,
+    ...(d.role ? { role: d.role } : {}),
+    colour: d.colour,
+    voice: d.voice,
+    motif: d.motif,
+    presence: round(d.presence),
+    level: round(d.level),
+    consent: d.consent,
+  })),
+  acts: s.acts.map((a) => ({
+    name: a.name,
+    duration: a.duration,
+    transition: a.transition,
+    values: nestValues(a.values, s.dreamers),
+    events: a.events.map((e) => ({ at: e.at, action: e.action })),
+    ...(a.note ? { note: a.note } : {}),
+  })),
+});

@@ -13,6 +13,8 @@ export interface DreamStoreState {
   problems: { source: string; problems: Problem[] } | null;
   /** Bumped on every change that did not come from the clock (for sync and panels). */
   revision: number;
+  /** Whether the symphony should sound in this window (one window plays it: see src/sync). */
+  audioHere: boolean;
 }
 
 export type DreamStore = StoreApi<DreamStoreState>;
@@ -28,7 +30,7 @@ export class PresetProblemsError extends Error {
 }
 
 export const createDreamStore = (initial: DreamState): DreamStore =>
-  createStore<DreamStoreState>()(() => ({ dream: initial, problems: null, revision: 0 }));
+  createStore<DreamStoreState>()(() => ({ dream: initial, problems: null, revision: 0, audioHere: true }));
 
 /** Apply an action from outside: checked first, so a bad action throws a clear error and changes nothing. */
 export const dispatch = (store: DreamStore, input: unknown): DreamState => {

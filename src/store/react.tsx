@@ -3,12 +3,14 @@ import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DreamStore, DreamStoreState } from './dream-store.ts';
 import type { DreamClock } from './clock.ts';
+import type { SyncHandle } from '../sync/connect.ts';
 
 /** The thin React layer over the vanilla store (as zustand's react.ts sits over vanilla.ts). */
 export interface DreamRuntime {
   store: DreamStore;
   clock: DreamClock;
   view: 'performer' | 'audience';
+  sync: SyncHandle;
 }
 
 const DreamContext = createContext<DreamRuntime | null>(null);

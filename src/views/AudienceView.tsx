@@ -1,14 +1,18 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
 import { SymphonyGate } from '../audio/SymphonyGate.tsx';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
+import { useAudienceScreen } from './useAudienceScreen.ts';
 
-/** The audience sees only the dream. */
-export const AudienceView = () => (
-  <main className="audience">
-    <div className="stage" data-testid="stage">
-      <DreamScene audience />
-    </div>
-    <SymphonyGate />
-    <ProblemsPanel />
-  </main>
-);
+/** The audience sees only the dream: no panels, no cursor. It follows the performer (src/sync). */
+export const AudienceView = () => {
+  useAudienceScreen();
+  return (
+    <main className="audience">
+      <div className="stage" data-testid="stage">
+        <DreamScene audience />
+      </div>
+      <SymphonyGate />
+      <ProblemsPanel />
+    </main>
+  );
+};

@@ -1,15 +1,34 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
 import { SymphonyGate } from '../audio/SymphonyGate.tsx';
+import { CueList } from '../controls/CueList.tsx';
+import { LiveBar } from '../controls/LiveBar.tsx';
+import { Notices } from '../controls/Notices.tsx';
+import { Panels } from '../controls/panels.tsx';
+import { PresetBar } from '../controls/PresetBar.tsx';
+import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 
-/** The performer's view: a live preview of the dream and the controls. */
-const PerformerView = () => (
-  <main className="performer">
-    <div className="stage" data-testid="stage">
-      <DreamScene audience={false} />
-    </div>
-    <SymphonyGate />
-    <ProblemsPanel />
-  </main>
-);
+/**
+ * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
+ * preview of the dream, leva panels bound to the store, the cue list, presets and live actions.
+ */
+const PerformerView = () => {
+  useLiveKeys();
+  return (
+    <main className="performer">
+      <div className="stage" data-testid="stage">
+        <DreamScene audience={false} />
+      </div>
+      <aside className="side">
+        <PresetBar />
+        <CueList />
+      </aside>
+      <LiveBar />
+      <Panels />
+      <SymphonyGate />
+      <Notices />
+      <ProblemsPanel />
+    </main>
+  );
+};
 export default PerformerView;

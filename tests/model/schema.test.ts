@@ -157,3 +157,23 @@ describe('migration', () => {
     expect(gap.ok).toBe(false);
   });
 });
+
+describe('export', () => {
+  it('turns any dream, mid-show, into a preset that validates and resolves to the same settings', async () => {
+    const { presetFromState, resolvePreset, reduce, tick, validatePresetText } = await import('../../src/model/index.ts');
+    for (const file of presetFiles) {
+      const r = validatePresetText(readFileSync(new URL(file, presetsDir), 'utf8'));
+      if (!r.ok) throw new Error(file);
+      let s = resolvePreset(r.preset);
+      s = reduce(s, { type: 'set', path: 'unity', value: 0.123456789 });
+      s = reduce(s, { type: 'act', to: 2 });
+      s = tick(s, 3.3);
+      const exported = JSON.stringify(presetFromState(s), null, 2);
+      const back = validatePresetText(exported);
+      if (!back.ok) throw new Error(`${file}: ${back.problems.map((p) => formatProblem(p)).join('\n')}`);
+      const again = resolvePreset(back.preset);
+      expect(again.acts).toEqual(s.acts);
+      expect(again.dreamers.map((d) => d.id)).toEqual(s.dreamers.map((d) => d.id));
+    }
+  });
+});

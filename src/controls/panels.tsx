@@ -1,0 +1,155 @@
+import { useEffect, useMemo } from 'react';
+import { Leva, useControls, button } from 'leva';
+import type { Schema } from 'leva/dist/declarations/src/types';
+import { DREAMER_PARAMS, PARAMS, getParam } from '../model/index.ts';
+import type { ParamSpec, ParamValue } from '../model/index.ts';
+import { apply } from '../store/dream-store.ts';
+import type { DreamStore } from '../store/dream-store.ts';
+import { useDream, useRuntime } from '../store/react.tsx';
+import { showNotice } from './notices.ts';
+import type { AudioChoice } from '../sync/performer-sync.ts';
+
+/** How often the panels catch up with changes made elsewhere (keys, cues, acts, the API). */
+const SYNC_MS = 100;
+
+interface Binding {
+  key: string;
+  path: string;
+  spec: ParamSpec;
+  label: string;
+}
+
+const same = (a: unknown, b: unknown): boolean => (typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) < 1e-6 : a === b);
+
+const levaInput = (b: Binding, value: ParamValue) => {
+  const base = { value, label: b.label };
+  switch (b.spec.kind) {
+    case 'number': {
+      const step = b.spec.integer ? 1 : b.spec.max - b.spec.min > 10 ? 1 : 0.01;
+      return { ...base, min: b.spec.min, max: b.spec.max, step };
+    }
+    case 'enum':
+      return { ...base, options: [...b.spec.values] };
+    default:
+      return base;
+  }
+};
+
+/** Turning the flash guard off is deliberate: the performer confirms it. */
+const confirmSet = (store: DreamStore, path: string, value: ParamValue): boolean => {
+  if (path === 'safety.flashGuard' && value === false) {
+    const ok = window.confirm('Turn the flash guard off? Fast flashing can trigger seizures in photosensitive viewers. Only do this when no one at risk is watching.');
+    if (!ok) return false;
+    apply(store, { type: 'set', path, value, confirm: true });
+    return true;
+  }
+  apply(store, { type: 'set', path, value });
+  return true;
+};
+
+/**
+ * One leva folder bound to the store. leva is a view of the store, never the truth: a change in
+ * the panel dispatches a `set`; a change from anywhere else is pushed into the panel.
+ */
+const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], extra: Record<string, unknown> = {}) => {
+  const { store } = useRuntime();
+  const [, set] = useControls(
+    folder,
+    (): Schema => {
+      const d = store.getState().dream;
+      const schema: Record<string, unknown> = {};
+      for (const b of bindings) {
+        schema[b.key] = {
+          ...levaInput(b, getParam(d, b.path)),
+          onChange: (v: ParamValue, _path: string, ctx: { initial: boolean }) => {
+            if (ctx.initial) return;
+            const now = store.getState().dream;
+            let current: ParamValue;
+            try {
+              current = getParam(now, b.path);
+            } catch {
+              return; // the dreamer went away with a preset switch
+            }
+            if (same(v, current)) return;
+            try {
+              if (!confirmSet(store, b.path, v)) set({ [b.key]: current });
+            } catch (err) {
+              showNotice((err as Error).message);
+              set({ [b.key]: current });
+            }
+          },
+          transient: true,
+        };
+      }
+      return { ...schema, ...extra } as Schema;
+    },
+    { collapsed: folder !== 'Dream' && folder !== 'Mosaic' },
+    deps,
+  ) as unknown as [unknown, (patch: Record<string, unknown>) => void];
+  useEffect(() => {
+    const shown = new Map<string, ParamValue>();
+    const t = setInterval(() => {
+      const d = store.getState().dream;
+      const patch: Record<string, ParamValue> = {};
+      for (const b of bindings) {
+        let v: ParamValue;
+        try {
+          v = getParam(d, b.path);
+        } catch {
+          continue;
+        }
+        if (typeof v === 'number') v = Math.round(v * 1000) / 1000;
+        if (!same(shown.get(b.key), v)) {
+          shown.set(b.key, v);
+          patch[b.key] = v;
+        }
+      }
+      if (Object.keys(patch).length) set(patch);
+    }, SYNC_MS);
+    return () => clearInterval(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, set, ...deps]);
+};
+
+const global = (path: keyof typeof PARAMS, key = path.split('.').pop()!): Binding => ({ key, path, spec: PARAMS[path], label: key });
+
+/** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety. */
+export const Panels = () => {
+  const { store, sync } = useRuntime();
+  const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
+  const dreamerList = useMemo(() => store.getState().dream.dreamers, [dreamers, store]);
+
+  useBoundFolder('Dream', [global('mood.valence'), global('mood.arousal'), global('depth'), global('unity'), global('tempo'), global('key'), global('mode'), global('palette.deep', 'deep'), global('palette.haze', 'haze'), global('palette.glow', 'glow'), global('palette.accent', 'accent')], []);
+  useBoundFolder('Mosaic', [global('mosaic.tiles'), global('mosaic.pattern'), global('mosaic.fracture'), global('mosaic.glitch'), global('mosaic.restabilizeSeconds', 'restabilize time')], [], {
+    restabilize: button(() => apply(store, { type: 'restabilize' })),
+  });
+  useBoundFolder(
+    'Symphony',
+    [global('symphony.level', 'master'), global('symphony.reverb'), ...dreamerList.map((d, i) => ({ key: `${d.id} voice`, path: `dreamers.${i}.level`, spec: DREAMER_PARAMS.level, label: `${d.name.split(' ')[0]} voice` }))],
+    [dreamers],
+    sync.role === 'performer'
+      ? {
+          'plays in': {
+            value: sync.sync.audioChoice(),
+            options: { 'audience when open': 'auto', 'audience window': 'audience', 'this window': 'performer' },
+            onChange: (v: AudioChoice) => sync.sync.setAudioChoice(v),
+          },
+        }
+      : {},
+  );
+  useBoundFolder(
+    'Dreamers',
+    dreamerList.flatMap((d, i) => [
+      { key: `${d.id} presence`, path: `dreamers.${i}.presence`, spec: DREAMER_PARAMS.presence, label: `${d.name.split(' ')[0]} presence` },
+      { key: `${d.id} consent`, path: `dreamers.${i}.consent`, spec: DREAMER_PARAMS.consent, label: `${d.name.split(' ')[0]} consent` },
+      { key: `${d.id} colour`, path: `dreamers.${i}.colour`, spec: DREAMER_PARAMS.colour, label: `${d.name.split(' ')[0]} colour` },
+    ]),
+    [dreamers],
+  );
+  useBoundFolder('Acts', [global('show.auto', 'auto-advance')], [], {
+    'previous act': button(() => apply(store, { type: 'act', to: 'prev' })),
+    'next act': button(() => apply(store, { type: 'act', to: 'next' })),
+  });
+  useBoundFolder('Safety', [global('safety.flashGuard'), global('safety.reducedMotion'), global('safety.masterCap')], []);
+  return <Leva titleBar={{ title: 'dreamscape', filter: false }} theme={{ sizes: { rootWidth: '320px', controlWidth: '150px' } }} />;
+};

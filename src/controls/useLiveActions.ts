@@ -1,0 +1,56 @@
+import { useCallback, useEffect } from 'react';
+import { apply } from '../store/dream-store.ts';
+import { useRuntime } from '../store/react.tsx';
+import { actionFor, liveActionForKey } from './live-actions.ts';
+import type { LiveAction } from './live-actions.ts';
+import { showNotice } from './notices.ts';
+
+/** Open the audience view of this room in a new window (for a second screen or projector). */
+export const openAudienceWindow = (): Window | null => {
+  const q = new URLSearchParams(window.location.search);
+  q.set('view', 'audience');
+  return window.open(`${window.location.pathname}?${q.toString()}`, 'dreamscape-audience', 'popup,width=1280,height=720');
+};
+
+export const toggleFullscreen = (el: Element = document.documentElement): void => {
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+  else void el.requestFullscreen?.().catch(() => showNotice('fullscreen was refused by the browser'));
+};
+
+/** Run a live action (from a button or a key) against the one store. */
+export const useLiveAction = () => {
+  const { store } = useRuntime();
+  return useCallback(
+    (id: LiveAction['id']) => {
+      if (id === 'fullscreen') return toggleFullscreen();
+      if (id === 'audience') {
+        if (!openAudienceWindow()) showNotice('the audience window was blocked: allow pop-ups for this page');
+        return;
+      }
+      const action = actionFor(id, store.getState().dream.output.panic);
+      if (!action) return;
+      try {
+        apply(store, action);
+      } catch (err) {
+        showNotice((err as Error).message);
+      }
+    },
+    [store],
+  );
+};
+
+/** The performer's keys: F G R, Space/→ ←, Esc, period, O. Nothing while typing in a field. */
+export const useLiveKeys = () => {
+  const run = useLiveAction();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.repeat) return;
+      const a = liveActionForKey(e);
+      if (!a) return;
+      e.preventDefault();
+      run(a.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run]);
+};
