@@ -10,6 +10,10 @@ import { CONSENTS, LIMITS, VOICES } from './state.ts';
  */
 export const PRESET_VERSION = 1;
 
+// zod 4 compiles fast parsers with `new Function` when it can; presets are data only and our
+// Content-Security-Policy forbids eval, so parse without code generation.
+z.config({ jitless: true });
+
 const specToZod = (spec: ParamSpec, description: string) => {
   switch (spec.kind) {
     case 'number': {
