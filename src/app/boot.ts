@@ -6,6 +6,7 @@ import { createDreamClock } from '../store/clock.ts';
 import { createDreamStore } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
+import { pageErrors, watchPageErrors } from './page-errors.ts';
 import { connectSync } from '../sync/connect.ts';
 import type { SyncHandle } from '../sync/connect.ts';
 import type { UrlOptions } from './url-params.ts';
@@ -25,6 +26,7 @@ export interface Boot {
 
 /** Build the one store, its clock and the scripting API from the page's URL. */
 export const boot = (search: string): Boot => {
+  watchPageErrors();
   const options = parseUrlOptions(search, bundledPresetIds());
   const preset = bundledPreset(options.preset ?? DEFAULT_PRESET) ?? bundledPreset(bundledPresetIds()[0] ?? '');
   if (!preset) throw new Error('no bundled presets: presets/*.json are missing from the build');
@@ -35,6 +37,7 @@ export const boot = (search: string): Boot => {
   }
   const clock = createDreamClock(store);
   const api = createDreamscapeApi(store, clock);
+  api.pageErrors = pageErrors;
   window.dreamscape = api;
   const sync = connectSync(store, options.view, options.room);
   api.sync = () => ({

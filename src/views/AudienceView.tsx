@@ -1,6 +1,7 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
 import { SymphonyGate } from '../audio/SymphonyGate.tsx';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
+import { CalmBoundary } from './CalmBoundary.tsx';
 import { useAudienceScreen } from './useAudienceScreen.ts';
 
 /** The audience sees only the dream: no panels, no cursor. It follows the performer (src/sync). */
@@ -9,7 +10,9 @@ export const AudienceView = () => {
   return (
     <main className="audience">
       <div className="stage" data-testid="stage">
-        <DreamScene audience />
+        <CalmBoundary part="dreamscape">
+          <DreamScene audience />
+        </CalmBoundary>
       </div>
       <SymphonyGate />
       <ProblemsPanel />

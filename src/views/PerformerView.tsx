@@ -7,6 +7,7 @@ import { Panels } from '../controls/panels.tsx';
 import { PresetBar } from '../controls/PresetBar.tsx';
 import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
+import { CalmBoundary } from './CalmBoundary.tsx';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
@@ -17,14 +18,18 @@ const PerformerView = () => {
   return (
     <main className="performer">
       <div className="stage" data-testid="stage">
-        <DreamScene audience={false} />
+        <CalmBoundary part="dreamscape">
+          <DreamScene audience={false} />
+        </CalmBoundary>
       </div>
       <aside className="side">
         <PresetBar />
         <CueList />
       </aside>
       <LiveBar />
-      <Panels />
+      <CalmBoundary part="control panel">
+        <Panels />
+      </CalmBoundary>
       <SymphonyGate />
       <Notices />
       <ProblemsPanel />
