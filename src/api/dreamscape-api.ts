@@ -17,6 +17,8 @@ export interface DreamscapeApi {
   dispatch(action: unknown): DreamSnapshot;
   loadPreset(preset: unknown, options?: { morphSeconds?: number }): Promise<DreamSnapshot>;
   readonly clock: Pick<DreamClock, 'pause' | 'resume' | 'step' | 'time'>;
+  /** Call `listener` after every change of the dream (for bridges: MIDI, network, meters). */
+  subscribe(listener: (dream: DreamState) => void): () => void;
   /** Added by the scene and the symphony as they mount. */
   [extension: string]: unknown;
 }
@@ -69,4 +71,7 @@ export const createDreamscapeApi = (store: DreamStore, clock: DreamClock): Dream
     return snapshot(store.getState().dream);
   },
   clock: { pause: clock.pause, resume: clock.resume, step: clock.step, time: clock.time },
+  subscribe: (listener) => store.subscribe((s, prev) => {
+    if (s.dream !== prev.dream) listener(s.dream);
+  }),
 });

@@ -1,29 +1,9 @@
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { inject } from 'vitest';
 
-/** Debian's Chromium; scripts/ensure-browser.mjs installs it (npm test runs that first). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-export const launch = async (): Promise<Browser> => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'node scripts/ensure-browser.mjs' (apt-get install chromium) or set CHROMIUM_PATH`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-};
+export { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.ts';
+export const launch = launchChromium;
 
 export const baseUrl = (): string => inject('baseUrl');
 

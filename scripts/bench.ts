@@ -1,0 +1,242 @@
+// npm run bench [-- --json FILE] [--quick]
+// Builds the app, serves the production build on 127.0.0.1, drives headless Chromium and prints
+// a table of frame rate, frame time, draw calls, script time per frame, start-up, bundle size,
+// offline audio speed and sync latency, each frame figure also as a ratio to a bare r3f frame
+// measured in the same run. Budgets are checked and reported here, never in timed tests.
+import { build, preview } from 'vite';
+import type { Manifest } from 'vite';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = fileURLToPath(new URL('../.artifacts/bench-dist', import.meta.url));
+const args = process.argv.slice(2);
+const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const quick = args.includes('--quick');
+const SECONDS = quick ? 2 : 5;
+const WARMUP = quick ? 1 : 2;
+const VIEWPORT = { width: 1280, height: 720 };
+
+type Row = { metric: string; value: number; unit: string; budget?: string; ok?: boolean; ratio?: number };
+const rows: Row[] = [];
+const add = (r: Row) => {
+  rows.push(r);
+  const ratio = r.ratio === undefined ? '' : ` (x${r.ratio.toFixed(2)} of bare)`;
+  const budget = r.budget ? `  budget ${r.budget}: ${r.ok ? 'ok' : 'MISSED'}` : '';
+  console.log(`${r.metric.padEnd(52)} ${r.value.toFixed(r.value < 10 ? 2 : 1).padStart(9)} ${r.unit}${ratio}${budget}`);
+};
+
+// ---- bundle sizes from the build manifest ------------------------------------------------------
+const gz = (file: string) => gzipSync(readFileSync(`${outDir}/${file}`)).length;
+const staticClosure = (manifest: Manifest, key: string, seen = new Set<string>()): Set<string> => {
+  const chunk = manifest[key];
+  if (!chunk || seen.has(chunk.file)) return seen;
+  seen.add(chunk.file);
+  for (const imp of chunk.imports ?? []) staticClosure(manifest, imp, seen);
+  return seen;
+};
+
+interface FrameSample {
+  fps: number;
+  frameMs: number;
+  scriptMsPerFrame: number;
+  drawCalls: number;
+  triangles: number;
+}
+
+/** Frames per second by the page's own animation frames; script time from the DevTools counters. */
+const measureFrames = async (context: BrowserContext, page: Page): Promise<FrameSample> => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.waitForTimeout(WARMUP * 1000);
+  const metric = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0;
+  };
+  const s0 = await metric();
+  const frames = await page.evaluate(
+    (seconds) =>
+      new Promise<number>((resolve) => {
+        let n = 0;
+        const end = performance.now() + seconds * 1000;
+        const f = () => {
+          n++;
+          if (performance.now() < end) requestAnimationFrame(f);
+          else resolve(n);
+        };
+        requestAnimationFrame(f);
+      }),
+    SECONDS,
+  );
+  const s1 = await metric();
+  const stats = await page.evaluate(() => (typeof window.dreamscape?.stats === 'function' ? (window.dreamscape.stats as () => { drawCalls: number; triangles: number })() : { drawCalls: NaN, triangles: NaN }));
+  await cdp.detach();
+  const fps = frames / SECONDS;
+  return { fps, frameMs: 1000 / fps, scriptMsPerFrame: ((s1 - s0) * 1000) / frames, drawCalls: stats.drawCalls, triangles: stats.triangles };
+};
+
+const main = async () => {
+  console.log(`dreamscape bench: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Chromium with SwiftShader (software WebGL), ${VIEWPORT.width}x${VIEWPORT.height}`);
+  await build({
+    root,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, manifest: true, rollupOptions: { input: { main: `${root}/index.html`, reference: `${root}/scripts/bench/reference.html` } } },
+  });
+  const manifest = JSON.parse(readFileSync(`${outDir}/.vite/manifest.json`, 'utf8')) as Manifest;
+  const audienceFiles = staticClosure(manifest, 'index.html');
+  const performerKey = Object.keys(manifest).find((k) => k.endsWith('views/PerformerView.tsx'));
+  const performerFiles = performerKey ? staticClosure(manifest, performerKey, new Set(audienceFiles)) : audienceFiles;
+  const sum = (files: Set<string>) => [...files].filter((f) => f.endsWith('.js')).reduce((a, f) => a + gz(f), 0) / 1024;
+  const audienceKB = sum(audienceFiles);
+  add({ metric: 'initial JS, audience view (gzip)', value: audienceKB, unit: 'KB', budget: '≤ 420 KB', ok: audienceKB <= 420 });
+  add({ metric: 'initial JS, performer view (gzip)', value: sum(performerFiles), unit: 'KB' });
+
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  const browser = await launchChromium();
+  const result: Record<string, unknown> = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, webgl: 'SwiftShader (software)' }, viewport: VIEWPORT };
+  try {
+    // the bare reference
+    const refContext = await browser.newContext({ viewport: VIEWPORT });
+    const ref = await refContext.newPage();
+    await ref.goto(`${base}/scripts/bench/reference.html`);
+    const bare = await measureFrames(refContext, ref);
+    add({ metric: 'reference: bare r3f full-screen quad', value: bare.fps, unit: 'fps' });
+    result.reference = bare;
+    await refContext.close();
+
+    const open = async (params: Record<string, string | number>) => {
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      await context.addInitScript(() => {
+        // the first draw call marks the first rendered frame
+        for (const proto of [WebGL2RenderingContext.prototype, WebGLRenderingContext.prototype]) {
+          for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced'] as const) {
+            const original = (proto as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+            if (!original) continue;
+            (proto as unknown as Record<string, unknown>)[name] = function (this: unknown, ...a: unknown[]) {
+              const w = window as unknown as { __firstDraw?: number };
+              w.__firstDraw ??= performance.now();
+              return original.apply(this, a);
+            };
+          }
+        }
+      });
+      const page = await context.newPage();
+      const q = new URLSearchParams(Object.entries({ view: 'audience', ...params }).map(([k, v]) => [k, String(v)]));
+      await page.goto(`${base}/?${q}`);
+      await page.waitForFunction(() => typeof window.dreamscape?.state === 'function', undefined, { timeout: 60_000 });
+      return { context, page };
+    };
+
+    const presets: string[] = await (async () => {
+      const { context, page } = await open({ room: 'bench-list' });
+      const ids = await page.evaluate(() => window.dreamscape.presets());
+      await page.waitForFunction(() => (window as unknown as { __firstDraw?: number }).__firstDraw !== undefined, undefined, { timeout: 30_000 });
+      const firstFrame = await page.evaluate(() => (window as unknown as { __firstDraw: number }).__firstDraw);
+      add({ metric: 'navigation to first rendered frame', value: firstFrame, unit: 'ms', budget: '≤ 2000 ms', ok: firstFrame <= 2000 });
+      result.firstFrameMs = firstFrame;
+      await context.close();
+      return ids;
+    })();
+
+    const frames: Record<string, FrameSample> = {};
+    const cases: [string, string, number | undefined][] = [
+      ...presets.map((p): [string, string, number | undefined] => [p, p, undefined]),
+      ['dream-temple @ 16,384 tiles', 'dream-temple', 16_384],
+      ['dream-temple @ 65,536 tiles', 'dream-temple', 65_536],
+      ['dream-temple @ 1,024 tiles', 'dream-temple', 1_024],
+    ];
+    for (const [name, preset, tiles] of cases) {
+      const { context, page } = await open({ preset, room: `bench-${name.replace(/\W+/g, '-')}`, ...(tiles ? { tiles } : {}) });
+      const f = await measureFrames(context, page);
+      frames[name] = f;
+      const isDefault = name === 'dream-temple';
+      add({ metric: `fps, ${name}`, value: f.fps, unit: 'fps', ratio: f.fps / bare.fps, ...(isDefault ? { budget: '≥ 0.5x bare', ok: f.fps >= 0.5 * bare.fps } : {}) });
+      add({ metric: `  frame time / draw calls / triangles`, value: f.frameMs, unit: `ms, ${f.drawCalls} calls, ${f.triangles} tris`, budget: '≤ 12 calls', ok: f.drawCalls <= 12 });
+      await context.close();
+    }
+    const s1k = frames['dream-temple @ 1,024 tiles']!.scriptMsPerFrame;
+    const s65k = frames['dream-temple @ 65,536 tiles']!.scriptMsPerFrame;
+    add({ metric: 'script time per frame @ 1,024 tiles', value: s1k, unit: 'ms', ratio: s1k / bare.scriptMsPerFrame });
+    add({ metric: 'script time per frame @ 65,536 tiles', value: s65k, unit: 'ms', budget: '≤ 1.3x the 1,024 figure', ok: s65k <= 1.3 * s1k, ratio: s65k / bare.scriptMsPerFrame });
+    result.frames = frames;
+
+    // offline audio render speed
+    {
+      const { context, page } = await open({ room: 'bench-audio' });
+      const audio = await page.evaluate(async () => {
+        const render = window.dreamscape.renderAudio as undefined | ((o: { seconds: number; preset?: string }) => Promise<{ sampleRate: number; channels: Float32Array[] }>);
+        if (typeof render !== 'function') return null;
+        const t0 = performance.now();
+        const r = await render({ seconds: 30, preset: 'dream-temple' });
+        return { ms: performance.now() - t0, samples: r.channels[0]!.length, sampleRate: r.sampleRate };
+      });
+      if (audio) {
+        const speed = 30 / (audio.ms / 1000);
+        add({ metric: 'offline audio, 30 s of dream-temple', value: speed, unit: 'x realtime', budget: '≥ 10x', ok: speed >= 10 });
+        result.audio = { ...audio, speed };
+      } else console.log('offline audio: renderAudio() is not available');
+      await context.close();
+    }
+
+    // performer → audience sync latency over BroadcastChannel
+    {
+      const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+      const performer = await context.newPage();
+      const audience = await context.newPage();
+      const room = 'bench-sync';
+      await performer.goto(`${base}/?view=performer&room=${room}&tiles=256`);
+      await audience.goto(`${base}/?view=audience&room=${room}&tiles=256`);
+      for (const p of [performer, audience]) await p.waitForFunction(() => typeof window.dreamscape?.state === 'function');
+      await audience.evaluate(() => {
+        const w = window as unknown as { __seen: Record<string, number> };
+        w.__seen = {};
+        window.dreamscape.subscribe((d) => {
+          const key = d.unity.toFixed(4);
+          w.__seen[key] ??= performance.timeOrigin + performance.now();
+        });
+      });
+      const sent: Record<string, number> = {};
+      for (let i = 0; i < 200; i++) {
+        const v = (i % 2 === 0 ? 0.2 : 0.6) + i / 1000;
+        sent[v.toFixed(4)] = await performer.evaluate((value) => {
+          const t = performance.timeOrigin + performance.now();
+          window.dreamscape.dispatch({ type: 'set', path: 'unity', value });
+          return t;
+        }, v);
+        await performer.waitForTimeout(15);
+      }
+      await audience.waitForTimeout(500);
+      const seen = await audience.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
+      const lat = Object.entries(sent)
+        .map(([k, t]) => (seen[k] === undefined ? Infinity : seen[k]! - t))
+        .sort((a, b) => a - b);
+      const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+      const lost = lat.filter((x) => x === Infinity).length;
+      add({ metric: 'sync latency p50 (200 changes)', value: q(0.5), unit: 'ms' });
+      add({ metric: 'sync latency p95', value: q(0.95), unit: `ms (${lost} not seen)`, budget: '≤ 20 ms', ok: q(0.95) <= 20 });
+      result.sync = { p50Ms: q(0.5), p95Ms: q(0.95), lost };
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  result.rows = rows;
+  if (jsonFile) {
+    mkdirSync(new URL('.', `file://${jsonFile.startsWith('/') ? jsonFile : `${process.cwd()}/${jsonFile}`}`).pathname, { recursive: true });
+    writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${jsonFile}`);
+  }
+  const missed = rows.filter((r) => r.ok === false);
+  console.log(missed.length ? `${missed.length} budget(s) missed: ${missed.map((r) => r.metric.trim()).join('; ')}` : 'all budgets met');
+};
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
