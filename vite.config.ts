@@ -2,6 +2,8 @@ import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import glsl from 'vite-plugin-glsl';
+import { createHash } from 'node:crypto';
+import { serviceWorkerSource } from './scripts/service-worker.ts';
 
 /**
  * The production page's Content-Security-Policy: our own origin only, plus what the app needs —
@@ -28,10 +30,21 @@ const contentSecurityPolicy = (): Plugin => ({
   transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
 });
 
+/** Emit sw.js, precaching every file of this build, so a served show also runs offline. */
+const offlineServiceWorker = (): Plugin => ({
+  name: 'dreamscape-service-worker',
+  apply: 'build',
+  generateBundle(_options, bundle) {
+    const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && !f.startsWith('.vite/') && !f.startsWith('scripts/'));
+    const version = createHash('sha256').update(files.sort().join('\n')).digest('hex').slice(0, 12);
+    this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorkerSource(files, version) });
+  },
+});
+
 // Shaders live in shaders/ as .vert/.frag/.glsl files; vite-plugin-glsl inlines them as strings
 // and resolves our `#include chunk.glsl;` lines (three's own `#include <common>` is left alone).
 export default defineConfig({
-  plugins: [react(), glsl({ include: ['**/*.glsl', '**/*.vert', '**/*.frag'], warnDuplicatedImports: false }), contentSecurityPolicy()],
+  plugins: [react(), glsl({ include: ['**/*.glsl', '**/*.vert', '**/*.frag'], warnDuplicatedImports: false }), contentSecurityPolicy(), offlineServiceWorker()],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

@@ -1,6 +1,7 @@
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { boot } from './app/boot.ts';
+import { registerOffline } from './app/offline.ts';
 import { DreamProvider } from './store/react.tsx';
 import { AudienceView } from './views/AudienceView.tsx';
 import './views/app.css';
@@ -10,6 +11,7 @@ import './views/app.css';
 const PerformerView = lazy(() => import('./views/PerformerView.tsx'));
 
 const { runtime } = boot(window.location.search);
+registerOffline();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 document.body.dataset.view = runtime.view;

@@ -49,3 +49,21 @@ describe('what loaded files may do', () => {
     await context.close();
   });
 });
+
+describe('offline', () => {
+  it('once served, the show starts again with the network gone', async () => {
+    const context = await browser.newContext();
+    const { page } = await openView(context, { view: 'audience', room: 'offline' });
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    // let the worker take control of this page, then cut the network
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    await context.setOffline(true);
+    await page.goto(`${baseUrl()}/?view=audience&preset=dream-hub&room=offline`);
+    await page.waitForFunction(() => typeof window.dreamscape?.state === 'function', undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => window.dreamscape.state().preset)).toBe('dream-hub');
+    await context.close();
+  });
+});

@@ -1,0 +1,147 @@
+// npm run soak -- --minutes N [--json FILE]
+// Plays a show in headless Chromium: acts auto-advancing, a seeded random live action every few
+// seconds, a preset morph now and then, music playing. Every 10 s it samples the JS heap (after
+// a forced garbage collection), renderer.info (geometries, textures, programs) and the number of
+// live audio nodes. It fails when, after warm-up, the last sample exceeds the first by more than
+// 20% (integer counts get a slack of one), or on any page error.
+import { build, preview } from 'vite';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.ts';
+import { mulberry32 } from '../src/model/random.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const minutes = Number(arg('--minutes') ?? 2);
+const jsonFile = arg('--json');
+if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+  console.error(`--minutes must be a number of minutes above 0, got ${String(arg('--minutes'))}`);
+  process.exit(2);
+}
+const SAMPLE_MS = 10_000;
+const WARMUP_MS = Math.min(60_000, (minutes * 60_000) / 4);
+const ACTION_MS = 3_000;
+const MORPH_EVERY = 12; // actions
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = fileURLToPath(new URL('../.artifacts/soak-dist', import.meta.url));
+
+interface Sample {
+  t: number;
+  heapMB: number;
+  geometries: number;
+  textures: number;
+  programs: number;
+  audioNodes: number;
+  fps: number;
+  act: number;
+  preset: string;
+}
+
+const main = async () => {
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  const browser = await launchChromium();
+  const errors: string[] = [];
+  const samples: Sample[] = [];
+  const rand = mulberry32(20261123);
+  try {
+    const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`${base}/?view=performer&room=soak&tiles=4096`);
+    await page.waitForFunction(() => typeof window.dreamscape?.stats === 'function', undefined, { timeout: 60_000 });
+    // enter the dream (the music), as a performer would
+    await page.evaluate(async () => {
+      const s = window.dreamscape.symphony as undefined | { enter(): Promise<unknown> };
+      await s?.enter();
+    });
+
+    const sample = async (t: number): Promise<Sample> => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = await cdp.send('Runtime.getHeapUsage');
+      const s = await page.evaluate(() => {
+        const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; fps: number })();
+        const sym = window.dreamscape.symphony as undefined | { nodes(): { total: number } | number };
+        const n = sym?.nodes();
+        const state = window.dreamscape.state();
+        return { ...st, audioNodes: typeof n === 'number' ? n : (n?.total ?? -1), act: state.act.index, preset: state.preset };
+      });
+      return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, fps: s.fps, act: s.act, preset: s.preset };
+    };
+
+    const presets = await page.evaluate(() => window.dreamscape.presets());
+    const start = Date.now();
+    const end = start + minutes * 60_000;
+    let nextSample = start + SAMPLE_MS;
+    let n = 0;
+    console.log('   t(s)  heap MB  geo  tex  prog  audio nodes  fps  act preset');
+    while (Date.now() < end) {
+      n++;
+      const r = rand();
+      const action =
+        n % MORPH_EVERY === 0
+          ? { kind: 'morph', preset: presets[Math.floor(rand() * presets.length)]! }
+          : r < 0.25
+            ? { kind: 'dispatch', action: { type: 'fracture' } }
+            : r < 0.5
+              ? { kind: 'dispatch', action: { type: 'glitch' } }
+              : r < 0.75
+                ? { kind: 'dispatch', action: { type: 'restabilize', seconds: 1 + rand() * 5 } }
+                : r < 0.85
+                  ? { kind: 'dispatch', action: { type: 'act', to: 'next' } }
+                  : { kind: 'dispatch', action: { type: 'set', path: 'unity', value: rand(), seconds: 2 } };
+      await page.evaluate(async (a) => {
+        if (a.kind === 'morph') await window.dreamscape.loadPreset(a.preset!, { morphSeconds: 6 });
+        else window.dreamscape.dispatch(a.action);
+      }, action);
+      await page.waitForTimeout(ACTION_MS);
+      if (Date.now() >= nextSample) {
+        const s = await sample(Math.round((Date.now() - start) / 1000));
+        samples.push(s);
+        nextSample += SAMPLE_MS;
+        console.log(
+          `${String(s.t).padStart(7)} ${s.heapMB.toFixed(1).padStart(8)} ${String(s.geometries).padStart(4)} ${String(s.textures).padStart(4)} ${String(s.programs).padStart(5)} ${String(s.audioNodes).padStart(12)} ${s.fps.toFixed(0).padStart(4)} ${String(s.act).padStart(4)} ${s.preset}`,
+        );
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  const after = samples.filter((s) => s.t * 1000 >= WARMUP_MS);
+  const problems: string[] = [...errors];
+  if (after.length < 2) problems.push(`too few samples after warm-up (${after.length}): run longer`);
+  else {
+    const first = after[0]!;
+    const last = after[after.length - 1]!;
+    const grew = (name: keyof Sample, slack: number) => {
+      const a = first[name] as number;
+      const b = last[name] as number;
+      if (b > a * 1.2 + slack) problems.push(`${name} grew from ${a.toFixed(2)} to ${b.toFixed(2)} (more than 20%)`);
+    };
+    grew('heapMB', 0);
+    grew('geometries', 1);
+    grew('textures', 1);
+    grew('programs', 1);
+    grew('audioNodes', 1);
+  }
+  const result = { minutes, samples, warmupSeconds: WARMUP_MS / 1000, problems, ok: problems.length === 0 };
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (problems.length) {
+    console.error(`soak FAILED:\n- ${problems.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.log(`soak passed: ${samples.length} samples over ${minutes} min, no growth past 20% after ${WARMUP_MS / 1000} s warm-up, no page errors`);
+};
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
