@@ -1,2 +1,57 @@
-/** Placeholder: the symphony issue replaces this with the "enter the dream" gesture and audio notices. */
-export const SymphonyGate = () => null;
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useRuntime } from '../store/react.tsx';
+import { installSymphony } from './symphony.ts';
+import type { SymphonyController, SymphonyStatus } from './symphony.ts';
+import './symphony.css';
+
+const IDLE: SymphonyStatus = { phase: 'idle', context: 'none', entered: false, error: null };
+
+/**
+ * The way into the dream's sound: browsers start audio only after a gesture, so the first view
+ * shows "enter the dream"; afterwards a small notice offers one-click resume whenever the audio
+ * context is suspended or interrupted (and the symphony resumes by itself when it can).
+ */
+export const SymphonyGate = () => {
+  const runtime = useRuntime();
+  const [controller, setController] = useState<SymphonyController | null>(null);
+
+  useEffect(() => {
+    const { controller: c, uninstall } = installSymphony(runtime, typeof window === 'undefined' ? undefined : window.dreamscape);
+    setController(c);
+    // Fetch Tone while the page is idle, so the gesture starts the sound at once.
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void c.preload().catch(() => undefined), { timeout: 4000 }) : null;
+    return () => {
+      if (idle !== null && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
+      uninstall();
+    };
+  }, [runtime]);
+
+  const status = useSyncExternalStore(
+    (fn) => controller?.subscribe(fn) ?? (() => undefined),
+    () => controller?.status() ?? IDLE,
+    () => IDLE,
+  );
+  if (!controller) return null;
+
+  if (!status.entered) {
+    return (
+      <div className="symphony-gate" data-testid="symphony-gate">
+        <button type="button" className="symphony-enter" data-testid="enter-dream" onClick={() => void controller.enter()} aria-label="enter the dream: start the sound">
+          <span className="symphony-enter-title">enter the dream</span>
+          <span className="symphony-enter-sub">sound on</span>
+        </button>
+      </div>
+    );
+  }
+  if (status.phase === 'paused' || status.phase === 'error') {
+    return (
+      <div className="symphony-notice" role="status" data-testid="symphony-notice">
+        <span>{status.phase === 'error' ? `the sound could not start: ${status.error ?? 'unknown error'}` : `the dream's sound is paused (${status.context})`}</span>
+        <button type="button" data-testid="resume-sound" onClick={() => void controller.resume()}>
+          resume sound
+        </button>
+      </div>
+    );
+  }
+  return null;
+};

@@ -22,8 +22,13 @@ export interface DreamClock {
   setSource(source: (() => number) | null): void;
 }
 
-/** Longest gap taken from a frame (a hidden tab, a debugger pause): the dream does not leap. */
+/** Longest gap taken from a frame on the page's clock (a hidden tab, a debugger pause): the dream does not leap. */
 export const MAX_FRAME_DT = 0.25;
+/**
+ * With the music as the source, slow frames must not let the picture fall behind what is heard:
+ * only a gap longer than this (the context was suspended) is cut short.
+ */
+export const MAX_SOURCE_DT = 2;
 
 export const createDreamClock = (store: DreamStore): DreamClock => {
   const listeners = new Set<(sync: boolean) => void>();
@@ -62,7 +67,7 @@ export const createDreamClock = (store: DreamStore): DreamClock => {
         dt = lastNow === null ? 0 : now - lastNow;
       }
       lastNow = now;
-      if (!isPaused && dt > 0) advance(store, Math.min(dt, MAX_FRAME_DT));
+      if (!isPaused && dt > 0) advance(store, Math.min(dt, source ? MAX_SOURCE_DT : MAX_FRAME_DT));
       notify(false);
     },
     onAdvance: (fn) => {
