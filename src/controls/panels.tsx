@@ -127,7 +127,16 @@ export const Panels = () => {
     'Symphony',
     [global('symphony.level', 'master'), global('symphony.reverb'), ...dreamerList.map((d, i) => ({ key: `${d.id} voice`, path: `dreamers.${i}.level`, spec: DREAMER_PARAMS.level, label: `${d.name.split(' ')[0]} voice` }))],
     [dreamers],
-    sync.role === 'performer'
+    {
+      'WAV seconds': { value: 30, min: 1, max: 600, step: 1 },
+      'export WAV': button((get) => {
+        const exportWav = window.dreamscape.exportWav as undefined | ((s: number, o: { download: boolean }) => Promise<unknown>);
+        if (typeof exportWav !== 'function') return showNotice('the symphony is still loading');
+        const seconds = Number(get('Symphony.WAV seconds')) || 30;
+        showNotice(`rendering the next ${seconds} s of the symphony to a WAV file…`);
+        exportWav(seconds, { download: true }).catch((err: unknown) => showNotice(`WAV export failed: ${(err as Error).message}`));
+      }),
+      ...(sync.role === 'performer'
       ? {
           'plays in': {
             value: sync.sync.audioChoice(),
@@ -135,7 +144,8 @@ export const Panels = () => {
             onChange: (v: AudioChoice) => sync.sync.setAudioChoice(v),
           },
         }
-      : {},
+      : {}),
+    },
   );
   useBoundFolder(
     'Dreamers',

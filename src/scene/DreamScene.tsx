@@ -1,2 +1,43 @@
-/** Placeholder: the scene issue replaces this with the r3f scene graph. */
-export const DreamScene = ({ audience }: { audience: boolean }) => <div className="scene-placeholder" data-audience={audience} />;
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Canvas } from '@react-three/fiber';
+import { useRuntime } from '../store/react.tsx';
+import { SceneRuntime } from './scene-runtime.ts';
+import { SceneRoot } from './SceneRoot.tsx';
+import './scene.css';
+
+/**
+ * The dreamscape scene: one <Canvas> for the whole show (never remounted), drawn only when the
+ * dream clock advances (`frameloop="never"`; the clock's listeners call r3f's advance). In the
+ * audience view a private dreamer's thread is not drawn and their region of the mosaic is veiled.
+ */
+export const DreamScene = ({ audience }: { audience: boolean }) => {
+  const { store, clock } = useRuntime();
+  const runtime = useRef<SceneRuntime | null>(null);
+  runtime.current ??= new SceneRuntime();
+  const scene = runtime.current;
+  const [lost, setLost] = useState(false);
+  const onContextLost = useCallback((isLost: boolean) => setLost(isLost), []);
+  useEffect(() => {
+    scene.audience = audience;
+    scene.dirty = true;
+  }, [scene, audience]);
+  return (
+    <div className="dream-scene" data-testid="dream-scene" data-audience={audience}>
+      <Canvas
+        frameloop="never"
+        flat
+        dpr={[1, 1.5]}
+        gl={{ antialias: false, alpha: false, stencil: false, depth: true, powerPreference: 'high-performance' }}
+        camera={{ fov: 38, near: 0.1, far: 80, position: [0, 0, 12.5] }}
+      >
+        <SceneRoot runtime={scene} store={store} clock={clock} onContextLost={onContextLost} />
+      </Canvas>
+      {lost ? (
+        <div className="dream-notice" role="status" data-testid="context-lost">
+          <p>The dream is resting for a moment.</p>
+          <p className="dream-notice-sub">The picture will come back on its own; the music and the story go on.</p>
+        </div>
+      ) : null}
+    </div>
+  );
+};

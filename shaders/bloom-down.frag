@@ -1,0 +1,23 @@
+// Bloom, downsampling: four bilinear taps (sixteen texels). The first level keeps only what is
+// brighter than the threshold (a soft knee), so only the grout, threads and glints glow.
+uniform sampler2D uInput;
+uniform vec2 uTexel;
+uniform float uThreshold;
+uniform float uKnee;
+
+varying vec2 vUv;
+
+void main() {
+  vec3 c = texture2D(uInput, vUv + uTexel * vec2(-1.0, -1.0)).rgb;
+  c += texture2D(uInput, vUv + uTexel * vec2(1.0, -1.0)).rgb;
+  c += texture2D(uInput, vUv + uTexel * vec2(-1.0, 1.0)).rgb;
+  c += texture2D(uInput, vUv + uTexel * vec2(1.0, 1.0)).rgb;
+  c *= 0.25;
+#ifdef THRESHOLD
+  float l = max(c.r, max(c.g, c.b));
+  float soft = clamp(l - uThreshold + uKnee, 0.0, 2.0 * uKnee);
+  soft = soft * soft / (4.0 * uKnee + 1e-4);
+  c *= max(soft, l - uThreshold) / max(l, 1e-4);
+#endif
+  gl_FragColor = vec4(c, 1.0);
+}

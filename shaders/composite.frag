@@ -1,0 +1,50 @@
+// The final picture: the scene, its glow, the glitch, a vignette and the output fade.
+// The glitch changes only on its steps (uStepRandom), which lock to the beat: bands of rows tear
+// sideways, the colour channels split along the step's direction and rows drop out. With the
+// flash guard on, dropped rows are refilled from a nearby row instead of going dark, so the
+// frame's brightness holds.
+uniform sampler2D uScene;
+uniform sampler2D uBloom;
+uniform float uBloomStrength;
+uniform float uGlitch;
+uniform vec4 uStepRandom;
+uniform float uStep;
+uniform float uGuard;
+uniform vec3 uDeep;
+uniform float uFade;
+
+varying vec2 vUv;
+
+float rowHash(float row, float salt) {
+  return fract(sin(row * 12.9898 + salt * 78.233 + uStep * 0.618) * 43758.5453);
+}
+
+void main() {
+  vec2 uv = vUv;
+  vec3 c;
+  if (uGlitch > 0.001) {
+    float rows = 18.0 + floor(uStepRandom.x * 30.0);
+    float row = floor(uv.y * rows);
+    float torn = step(rowHash(row, uStepRandom.y * 17.0), uGlitch * 0.28);
+    uv.x += torn * (rowHash(row, 3.1) - 0.5) * 0.12 * uGlitch;
+    float band = step(abs(uv.y - uStepRandom.z), 0.04 * uGlitch);
+    uv.x += band * (uStepRandom.w - 0.5) * 0.2 * uGlitch;
+    // The channels split a little everywhere and hard where the picture tears.
+    float angle = uStepRandom.w * 6.2832;
+    float tear = max(torn, band);
+    vec2 split = vec2(cos(angle), sin(angle) * 0.25) * uGlitch * (0.0008 + 0.0012 * uStepRandom.y + 0.008 * tear);
+    c = vec3(texture2D(uScene, uv + split).r, texture2D(uScene, uv).g, texture2D(uScene, uv - split).b);
+    // Rows drop out: fine lines of the picture vanish for a step.
+    float gone = step(rowHash(floor(uv.y * 160.0), 9.7), uGlitch * 0.06);
+    vec3 refill = texture2D(uScene, vec2(uv.x, uv.y + 0.012)).rgb;
+    c = mix(c, mix(uDeep, refill, uGuard), gone);
+  } else {
+    c = texture2D(uScene, uv).rgb;
+  }
+  vec3 glow = texture2D(uBloom, uv).rgb * uBloomStrength;
+  // Screen blend: glow lifts the dark without burning the bright.
+  c = 1.0 - (1.0 - c) * (1.0 - min(glow, 1.0));
+  vec2 p = vUv - 0.5;
+  c *= 1.0 - dot(p, p) * 0.8;
+  gl_FragColor = vec4(c * uFade, 1.0);
+}

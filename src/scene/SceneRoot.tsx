@@ -1,0 +1,112 @@
+import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { advance, useFrame, useThree } from '@react-three/fiber';
+import type { DreamStore } from '../store/dream-store.ts';
+import type { DreamClock } from '../store/clock.ts';
+import { updateSceneFrame } from './scene-frame.ts';
+import type { FrameOptions } from './scene-frame.ts';
+import type { SceneRuntime, SceneStats } from './scene-runtime.ts';
+import { FRAME_PRIORITY } from './frame-priority.ts';
+import { DreamSky } from './DreamSky.tsx';
+import { DreamMosaic } from './DreamMosaic.tsx';
+import { DreamThreads } from './DreamThreads.tsx';
+import { CameraDrift } from './CameraDrift.tsx';
+import { DreamRenderer } from './DreamRenderer.tsx';
+import { DreamPost } from './post/dream-post.ts';
+
+const frameOptions: FrameOptions = { audience: false, prefersReducedMotion: false };
+
+/**
+ * Inside the Canvas: draws a frame whenever the dream clock advances (the page's one rAF loop,
+ * or a synchronous `clock.step`), registers `stats()` on the scripting API and handles the loss
+ * and return of the WebGL context.
+ */
+export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: SceneRuntime; store: DreamStore; clock: DreamClock; onContextLost: (lost: boolean) => void }) => {
+  const gl = useThree((s) => s.gl);
+  const get = useThree((s) => s.get);
+  const post = useMemo(() => new DreamPost(), []);
+  useEffect(() => () => post.dispose(), [post]);
+
+  useLayoutEffect(() => {
+    // The whole frame's draw calls are counted by DreamEffects, which resets the counters itself.
+    gl.info.autoReset = false;
+  }, [gl]);
+
+  useEffect(() => {
+    const draw = (sync: boolean) => {
+      if (runtime.stats.contextLost) return;
+      const dream = store.getState().dream;
+      // The page's loop draws only when something changed; a step always draws, synchronously.
+      if (!sync && !runtime.needsFrame(dream)) return;
+      advance(dream.clock, true, get());
+    };
+    const off = clock.onAdvance(draw);
+    runtime.dirty = true;
+    const canvas = gl.domElement;
+    const lost = () => {
+      runtime.stats.contextLost = true;
+      runtime.stats.ready = false;
+      onContextLost(true);
+    };
+    const restored = () => {
+      // three has rebuilt its GL state (its listener runs first); draw the dream as it is now.
+      runtime.stats.contextLost = false;
+      runtime.dirty = true;
+      onContextLost(false);
+      draw(true);
+    };
+    canvas.addEventListener('webglcontextlost', lost);
+    canvas.addEventListener('webglcontextrestored', restored);
+    return () => {
+      off();
+      canvas.removeEventListener('webglcontextlost', lost);
+      canvas.removeEventListener('webglcontextrestored', restored);
+    };
+  }, [clock, store, gl, get, runtime, onContextLost]);
+
+  useEffect(() => {
+    const api = window.dreamscape as (typeof window.dreamscape) | undefined;
+    if (!api) return;
+    const stats = (): SceneStats => {
+      const s = runtime.snapshot();
+      const info = gl.info;
+      s.geometries = info.memory.geometries;
+      s.textures = info.memory.textures;
+      s.programs = info.programs?.length ?? 0;
+      s.pixelRatio = gl.getPixelRatio();
+      return s;
+    };
+    api.stats = stats;
+    return () => {
+      if (api.stats === stats) delete api.stats;
+    };
+  }, [gl, runtime]);
+
+  useEffect(() => {
+    const query = window.matchMedia?.('(prefers-reduced-motion: reduce)');
+    if (!query) return;
+    const apply = () => {
+      runtime.prefersReducedMotion = query.matches;
+      runtime.dirty = true;
+    };
+    apply();
+    query.addEventListener('change', apply);
+    return () => query.removeEventListener('change', apply);
+  }, [runtime]);
+
+  useFrame(() => {
+    runtime.beginFrame(performance.now());
+    frameOptions.audience = runtime.audience;
+    frameOptions.prefersReducedMotion = runtime.prefersReducedMotion;
+    updateSceneFrame(runtime.frame, store.getState().dream, frameOptions);
+  }, FRAME_PRIORITY.derive);
+
+  return (
+    <>
+      <CameraDrift runtime={runtime} />
+      <DreamSky runtime={runtime} post={post} />
+      <DreamMosaic runtime={runtime} store={store} />
+      <DreamThreads runtime={runtime} />
+      <DreamRenderer runtime={runtime} store={store} post={post} />
+    </>
+  );
+};

@@ -1,0 +1,188 @@
+import { AdditiveBlending, DoubleSide, ShaderMaterial, Uniform, Vector2, Vector3, Vector4 } from 'three';
+import type { IUniform, ShaderMaterialParameters, Texture } from 'three';
+import fullscreenVert from '../../shaders/fullscreen.vert';
+import skyFrag from '../../shaders/sky.frag';
+import skyBackdropFrag from '../../shaders/sky-backdrop.frag';
+import mosaicVert from '../../shaders/mosaic.vert';
+import mosaicFrag from '../../shaders/mosaic.frag';
+import threadVert from '../../shaders/thread.vert';
+import threadFrag from '../../shaders/thread.frag';
+import { MAX_DREAMERS } from './scene-frame.ts';
+import type { SceneFrame } from './scene-frame.ts';
+import { MOSAIC_ASPECT } from './layout/mosaic-layout.ts';
+
+/**
+ * The scene's three materials. Each is created once per mounted scene and updated in place each
+ * frame from the SceneFrame (uniform values are mutated, never replaced: no allocation).
+ */
+
+/** A ShaderMaterial whose uniforms keep their declared types (three types them as a string map). */
+export class DreamShaderMaterial<U extends Record<string, IUniform>> extends ShaderMaterial {
+  declare uniforms: U;
+  constructor(parameters: ShaderMaterialParameters & { uniforms: U }) {
+    super(parameters);
+  }
+}
+
+const dreamerArray = (): Vector4[] => Array.from({ length: MAX_DREAMERS }, () => new Vector4());
+const visibleArray = (): number[] => new Array<number>(MAX_DREAMERS).fill(0);
+
+/** The sky itself, drawn into a quarter-size target by DreamPost. */
+export const createSkyMaterial = (noise: Texture) =>
+  new DreamShaderMaterial({
+    name: 'DreamSky',
+    vertexShader: fullscreenVert,
+    fragmentShader: skyFrag,
+    depthTest: false,
+    depthWrite: false,
+    uniforms: {
+      uNoise: new Uniform(noise),
+      uTime: new Uniform(0),
+      uAspect: new Uniform(16 / 9),
+      uDepth: new Uniform(0.5),
+      uArousal: new Uniform(0.3),
+      uValence: new Uniform(0),
+      uFracture: new Uniform(0),
+      uDrift: new Uniform(new Vector2()),
+      uSeedShift: new Uniform(new Vector2()),
+      uDeep: new Uniform(new Vector3()),
+      uHaze: new Uniform(new Vector3()),
+      uGlow: new Uniform(new Vector3()),
+      uAccent: new Uniform(new Vector3()),
+    },
+  });
+export type SkyMaterial = ReturnType<typeof createSkyMaterial>;
+
+/** The backdrop in the scene: the sky target stretched to the picture, with the stars. */
+export const createBackdropMaterial = () =>
+  new DreamShaderMaterial({
+    name: 'DreamSkyBackdrop',
+    vertexShader: fullscreenVert,
+    fragmentShader: skyBackdropFrag,
+    depthTest: false,
+    depthWrite: false,
+    uniforms: {
+      uSky: new Uniform<Texture | null>(null),
+      uTime: new Uniform(0),
+      uDrift: new Uniform(new Vector2()),
+      uStarColour: new Uniform(new Vector3(1, 1, 1)),
+    },
+  });
+export type BackdropMaterial = ReturnType<typeof createBackdropMaterial>;
+
+export const createMosaicMaterial = () =>
+  new DreamShaderMaterial({
+    name: 'DreamMosaic',
+    vertexShader: mosaicVert,
+    fragmentShader: mosaicFrag,
+    side: DoubleSide,
+    defines: { MAX_DREAMERS, PLATE: '0.17' },
+    uniforms: {
+      uTime: new Uniform(0),
+      uMotion: new Uniform(1),
+      uAspect: new Uniform(MOSAIC_ASPECT),
+      uCell: new Uniform(0.04),
+      uLayoutSeed: new Uniform(0),
+      uFracture: new Uniform(0),
+      uEpicentre: new Uniform(new Vector2()),
+      uFractureSeed: new Uniform(0),
+      uGlitch: new Uniform(0),
+      uGlitchStep: new Uniform(0),
+      uGlitchSeed: new Uniform(0),
+      uStepRandom: new Uniform(new Vector4()),
+      uGuard: new Uniform(1),
+      uDreamers: new Uniform(dreamerArray()),
+      uVisible: new Uniform(visibleArray()),
+      uUnityColour: new Uniform(new Vector3()),
+      uUnity: new Uniform(0.5),
+      uHaze: new Uniform(new Vector3()),
+      uGlow: new Uniform(new Vector3()),
+      uAccent: new Uniform(new Vector3()),
+    },
+  });
+export type MosaicMaterial = ReturnType<typeof createMosaicMaterial>;
+
+export const createThreadMaterial = () =>
+  new DreamShaderMaterial({
+    name: 'DreamThreads',
+    vertexShader: threadVert,
+    fragmentShader: threadFrag,
+    side: DoubleSide,
+    transparent: true,
+    depthWrite: false,
+    blending: AdditiveBlending,
+    defines: { MAX_DREAMERS },
+    uniforms: {
+      uTime: new Uniform(0),
+      uUnity: new Uniform(0.5),
+      uCount: new Uniform(1),
+      uSeed: new Uniform(0),
+      uSpan: new Uniform(9),
+      uMotion: new Uniform(1),
+      uDreamers: new Uniform(dreamerArray()),
+      uVisible: new Uniform(visibleArray()),
+    },
+  });
+export type ThreadMaterial = ReturnType<typeof createThreadMaterial>;
+
+/** Seeds become floats the shaders turn back into integers: 24 bits survive exactly. */
+export const seedUniform = (seed: number): number => (seed >>> 0) % 16777216;
+
+const setVec3 = (v: Vector3, a: Float32Array, o: number): void => {
+  v.set(a[o]!, a[o + 1]!, a[o + 2]!);
+};
+
+export const copyDreamers = (frame: SceneFrame, dreamers: Vector4[], visible: number[]): void => {
+  for (let i = 0; i < MAX_DREAMERS; i++) {
+    const o = i * 4;
+    dreamers[i]!.set(frame.dreamers[o]!, frame.dreamers[o + 1]!, frame.dreamers[o + 2]!, frame.dreamers[o + 3]!);
+    visible[i] = frame.visible[i]!;
+  }
+};
+
+export const updateSkyMaterial = (m: SkyMaterial, f: SceneFrame, aspect: number, driftX: number, driftY: number): void => {
+  const u = m.uniforms;
+  u.uTime.value = f.time;
+  u.uAspect.value = aspect;
+  u.uDepth.value = f.depth;
+  u.uArousal.value = f.arousal;
+  u.uValence.value = f.valence;
+  u.uFracture.value = Math.max(0, f.fracture);
+  u.uDrift.value.set(driftX, driftY);
+  u.uSeedShift.value.set((f.seed % 997) * 0.0371, ((f.seed >>> 10) % 991) * 0.0293);
+  setVec3(u.uDeep.value, f.palette, 0);
+  setVec3(u.uHaze.value, f.palette, 3);
+  setVec3(u.uGlow.value, f.palette, 6);
+  setVec3(u.uAccent.value, f.palette, 9);
+};
+
+export const updateMosaicMaterial = (m: MosaicMaterial, f: SceneFrame): void => {
+  const u = m.uniforms;
+  u.uTime.value = f.time;
+  u.uMotion.value = f.motion;
+  u.uLayoutSeed.value = seedUniform(f.seed);
+  u.uFracture.value = f.fracture;
+  u.uEpicentre.value.set(f.epicentre[0]!, f.epicentre[1]!);
+  u.uFractureSeed.value = seedUniform(f.fractureSeed);
+  u.uGlitch.value = f.glitch;
+  u.uGlitchStep.value = f.glitchStep % 16777216;
+  u.uGlitchSeed.value = seedUniform(f.glitchSeed);
+  u.uStepRandom.value.set(f.stepRandom[0]!, f.stepRandom[1]!, f.stepRandom[2]!, f.stepRandom[3]!);
+  u.uGuard.value = f.guard ? 1 : 0;
+  copyDreamers(f, u.uDreamers.value, u.uVisible.value);
+  u.uUnityColour.value.set(f.unityColour[0]!, f.unityColour[1]!, f.unityColour[2]!);
+  u.uUnity.value = f.unity;
+  setVec3(u.uHaze.value, f.palette, 3);
+  setVec3(u.uGlow.value, f.palette, 6);
+  setVec3(u.uAccent.value, f.palette, 9);
+};
+
+export const updateThreadMaterial = (m: ThreadMaterial, f: SceneFrame): void => {
+  const u = m.uniforms;
+  u.uTime.value = f.time;
+  u.uUnity.value = f.unity;
+  u.uCount.value = Math.max(1, f.dreamerCount);
+  u.uSeed.value = seedUniform(f.seed) % 4096;
+  u.uMotion.value = f.motion;
+  copyDreamers(f, u.uDreamers.value, u.uVisible.value);
+};

@@ -1,0 +1,90 @@
+import type { DreamState } from '../model/index.ts';
+import { createSceneFrame } from './scene-frame.ts';
+
+/** What `window.dreamscape.stats()` returns: figures of the last whole frame, postprocessing included. */
+export interface SceneStats {
+  fps: number;
+  /** Milliseconds the last frame took to update and submit (the CPU side of a frame). */
+  frameMs: number;
+  drawCalls: number;
+  triangles: number;
+  geometries: number;
+  textures: number;
+  programs: number;
+  tiles: number;
+  pixelRatio: number;
+  /** Frames rendered since the scene mounted. */
+  frames: number;
+  /** The scene has rendered at least once since it mounted or since its context came back. */
+  ready: boolean;
+  contextLost: boolean;
+  /** The glitch's current step rate (held under 3 a second by the flash guard). */
+  glitchStepsPerSecond: number;
+  /** Milliseconds the last mosaic layout took to build. */
+  layoutMs: number;
+}
+
+/**
+ * The mutable heart of one mounted scene: the frame being drawn, the stats, and the flags the
+ * clock listener reads to decide whether a frame must be drawn. One per DreamScene, kept across
+ * renders; nothing in it is React state.
+ */
+export class SceneRuntime {
+  readonly frame = createSceneFrame();
+  readonly stats: SceneStats = {
+    fps: 0,
+    frameMs: 0,
+    drawCalls: 0,
+    triangles: 0,
+    geometries: 0,
+    textures: 0,
+    programs: 0,
+    tiles: 0,
+    pixelRatio: 1,
+    frames: 0,
+    ready: false,
+    contextLost: false,
+    glitchStepsPerSecond: 0,
+    layoutMs: 0,
+  };
+  audience = false;
+  prefersReducedMotion = false;
+  /** Something other than the dream changed (size, context restored): draw the next frame. */
+  dirty = true;
+  /** The dream-state drawn last; an unchanged, settled dream is not drawn again. */
+  lastDream: DreamState | null = null;
+  /** Wall-clock time of the last frame, for fps only (never for anything visible). */
+  private lastWall = -1;
+  private frameStart = 0;
+
+  /** Whether a frame from the page's loop (not a synchronous step) has anything new to show. */
+  needsFrame(dream: DreamState): boolean {
+    return this.dirty || dream !== this.lastDream || !this.frame.settled;
+  }
+
+  beginFrame(now: number): void {
+    this.frameStart = now;
+  }
+
+  endFrame(now: number, dream: DreamState): void {
+    const s = this.stats;
+    s.frameMs = now - this.frameStart;
+    if (this.lastWall >= 0) {
+      const interval = now - this.lastWall;
+      if (interval > 0 && interval < 5000) {
+        const fps = 1000 / interval;
+        s.fps = s.fps === 0 ? fps : s.fps * 0.8 + fps * 0.2;
+      }
+    }
+    this.lastWall = now;
+    s.frames++;
+    s.ready = true;
+    s.glitchStepsPerSecond = this.frame.glitch > 0.001 ? this.frame.glitchStepsPerSecond : 0;
+    this.lastDream = dream;
+    this.dirty = false;
+  }
+
+  snapshot(): SceneStats {
+    return { ...this.stats };
+  }
+}
