@@ -3,6 +3,7 @@ import { Canvas } from '@react-three/fiber';
 import { useRuntime } from '../store/react.tsx';
 import { SceneRuntime } from './scene-runtime.ts';
 import { SceneRoot } from './SceneRoot.tsx';
+import { AdaptiveQuality } from './AdaptiveQuality.tsx';
 import './scene.css';
 
 /**
@@ -31,6 +32,7 @@ export const DreamScene = ({ audience }: { audience: boolean }) => {
         camera={{ fov: 38, near: 0.1, far: 80, position: [0, 0, 12.5] }}
       >
         <SceneRoot runtime={scene} store={store} clock={clock} onContextLost={onContextLost} />
+        <AdaptiveQuality clock={clock} />
       </Canvas>
       {lost ? (
         <div className="dream-notice" role="status" data-testid="context-lost">

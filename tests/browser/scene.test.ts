@@ -286,3 +286,22 @@ describe('the dreamscape scene', () => {
     await page.close();
   });
 });
+
+describe('adaptive quality', () => {
+  it('lowers the pixel ratio while frames are slow (software WebGL here) and reports it in stats()', async () => {
+    const browser = await launch();
+    try {
+      const context = await browser.newContext({ deviceScaleFactor: 1 });
+      const { page } = await openView(context, { view: 'audience', room: 'adaptive', tiles: 4096 }, { width: 1280, height: 720 });
+      const first = await page.evaluate(() => (window.dreamscape.stats as () => { pixelRatio: number })().pixelRatio);
+      expect(first).toBe(1);
+      // SwiftShader draws this scene far below 36 fps at 1280x720: the ratio must step down
+      await page.waitForFunction(() => (window.dreamscape.stats as () => { pixelRatio: number })().pixelRatio < 1, undefined, { timeout: 60_000 });
+      const stats = await page.evaluate(() => (window.dreamscape.stats as () => { pixelRatio: number; fps: number })());
+      expect(stats.pixelRatio).toBeGreaterThanOrEqual(0.5);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Adaptive quality: when frames stay slow the picture's pixel ratio steps down before the frame
+ * rate falls under 30, and steps back up when there is headroom. Pure: frame times in, the pixel
+ * ratio out, so it is tested in Node.
+ */
+export const PIXEL_RATIOS = [1.5, 1.25, 1, 0.85, 0.7, 0.6, 0.5] as const;
+
+export interface AdaptiveOptions {
+  /** Step down when the average frame rate is below this (a margin above 30 fps). */
+  lowFps: number;
+  /** Step up when it stays above this. */
+  highFps: number;
+  /** Seconds of frames averaged before a decision, and the wait after a change. */
+  windowSeconds: number;
+  /** Seconds the frame rate must stay high before stepping up (stepping up is the cautious way). */
+  upSeconds: number;
+  /** The largest ratio allowed (the device's, at most 1.5). */
+  maxRatio: number;
+}
+
+export const ADAPTIVE_DEFAULTS: AdaptiveOptions = { lowFps: 36, highFps: 55, windowSeconds: 1.5, upSeconds: 4, maxRatio: 1.5 };
+
+export class AdaptiveQuality {
+  readonly options: AdaptiveOptions;
+  private level: number;
+  private windowStart = -1;
+  private frames = 0;
+  private highSince = -1;
+  private readonly top: number;
+
+  constructor(options: Partial<AdaptiveOptions> = {}) {
+    this.options = { ...ADAPTIVE_DEFAULTS, ...options };
+    const i = PIXEL_RATIOS.findIndex((r) => r <= this.options.maxRatio + 1e-9);
+    this.top = i < 0 ? PIXEL_RATIOS.length - 1 : i;
+    this.level = this.top;
+  }
+
+  ratio(): number {
+    return PIXEL_RATIOS[this.level]!;
+  }
+
+  /**
+   * A frame was drawn at `nowSeconds`. Gaps over half a second (a paused clock, a hidden tab) are
+   * not slowness and restart the window. Returns the new ratio when it changes, else null.
+   */
+  frame(nowSeconds: number, lastSeconds: number | null): number | null {
+    if (lastSeconds === null || nowSeconds - lastSeconds > 0.5) {
+      this.windowStart = nowSeconds;
+      this.frames = 0;
+      return null;
+    }
+    this.frames++;
+    const span = nowSeconds - this.windowStart;
+    if (span < this.options.windowSeconds) return null;
+    const fps = this.frames / span;
+    this.windowStart = nowSeconds;
+    this.frames = 0;
+    if (fps < this.options.lowFps && this.level < PIXEL_RATIOS.length - 1) {
+      this.level++;
+      this.highSince = -1;
+      return this.ratio();
+    }
+    if (fps > this.options.highFps && this.level > this.top) {
+      if (this.highSince < 0) this.highSince = nowSeconds - span;
+      if (nowSeconds - this.highSince >= this.options.upSeconds) {
+        this.level--;
+        this.highSince = -1;
+        return this.ratio();
+      }
+    } else this.highSince = -1;
+    return null;
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveQuality, PIXEL_RATIOS } from '../../src/scene/adaptive-quality.ts';
+
+const run = (q: AdaptiveQuality, fps: number, seconds: number, t0: number) => {
+  const changes: number[] = [];
+  let last: number | null = t0 === 0 ? null : t0;
+  let t = t0;
+  for (let i = 0; i < fps * seconds; i++) {
+    t += 1 / fps;
+    const r = q.frame(t, last);
+    last = t;
+    if (r !== null) changes.push(r);
+  }
+  return { changes, t };
+};
+
+describe('adaptive quality', () => {
+  it('steps the pixel ratio down while frames are slow, down to its floor', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    expect(q.ratio()).toBe(1);
+    const { changes } = run(q, 20, 30, 0);
+    expect(changes).toEqual([0.85, 0.7, 0.6, 0.5]);
+    expect(q.ratio()).toBe(PIXEL_RATIOS[PIXEL_RATIOS.length - 1]);
+  });
+
+  it('steps back up only after a sustained headroom, never above the device ratio', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1.25 });
+    const slow = run(q, 25, 4, 0);
+    expect(q.ratio()).toBeLessThan(1.25);
+    const fast = run(q, 60, 40, slow.t);
+    expect(fast.changes.length).toBeGreaterThan(0);
+    expect(q.ratio()).toBe(1.25);
+  });
+
+  it('holds steady at a healthy frame rate and ignores pauses', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    expect(run(q, 45, 10, 0).changes).toEqual([]);
+    // a paused clock: one frame every 2 s is not slowness
+    let last: number | null = 100;
+    for (let t = 102; t < 130; t += 2) {
+      expect(q.frame(t, last)).toBeNull();
+      last = t;
+    }
+  });
+});
