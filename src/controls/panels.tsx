@@ -25,6 +25,8 @@ const levaInput = (b: Binding, value: ParamValue) => {
   const base = { value, label: b.label };
   switch (b.spec.kind) {
     case 'number': {
+      // Tiles rebuild the mosaic: offer a few counts rather than a slider that rebuilds per pixel.
+      if (b.path === 'mosaic.tiles') return { ...base, options: [...new Set([256, 1024, 4096, 16_384, 65_536, 262_144, value as number])].sort((x, y) => x - y) };
       const step = b.spec.integer ? 1 : b.spec.max - b.spec.min > 10 ? 1 : 0.01;
       return { ...base, min: b.spec.min, max: b.spec.max, step };
     }
@@ -117,10 +119,11 @@ const global = (path: keyof typeof PARAMS, key = path.split('.').pop()!): Bindin
 export const Panels = () => {
   const { store, sync } = useRuntime();
   const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
+  const tiles = useDream((s) => s.dream.mosaic.tiles);
   const dreamerList = useMemo(() => store.getState().dream.dreamers, [dreamers, store]);
 
   useBoundFolder('Dream', [global('mood.valence'), global('mood.arousal'), global('depth'), global('unity'), global('tempo'), global('key'), global('mode'), global('palette.deep', 'deep'), global('palette.haze', 'haze'), global('palette.glow', 'glow'), global('palette.accent', 'accent')], []);
-  useBoundFolder('Mosaic', [global('mosaic.tiles'), global('mosaic.pattern'), global('mosaic.fracture'), global('mosaic.glitch'), global('mosaic.restabilizeSeconds', 'restabilize time')], [], {
+  useBoundFolder('Mosaic', [global('mosaic.tiles'), global('mosaic.pattern'), global('mosaic.fracture'), global('mosaic.glitch'), global('mosaic.restabilizeSeconds', 'restabilize time')], [tiles], {
     restabilize: button(() => apply(store, { type: 'restabilize' })),
   });
   useBoundFolder(
