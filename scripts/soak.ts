@@ -48,6 +48,8 @@ const main = async () => {
   const rand = mulberry32(20261123);
   try {
     const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+    // tsx's keepNames wraps functions in __name(), which the page does not have
+    await context.addInitScript('window.__name = (f) => f;');
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
