@@ -205,6 +205,8 @@ const main = async () => {
       await performer.goto(`${base}/?view=performer&room=${room}&tiles=256`);
       await audience.goto(`${base}/?view=audience&room=${room}&tiles=256`);
       for (const p of [performer, audience]) await p.waitForFunction(() => typeof window.dreamscape?.state === 'function');
+      // steady state: shaders compiled and the mosaic built (start-up is measured above)
+      await performer.waitForTimeout(WARMUP * 1000);
       await audience.evaluate(() => {
         const w = window as unknown as { __seen: Record<string, number> };
         w.__seen = {};
