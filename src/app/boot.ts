@@ -39,12 +39,21 @@ export const boot = (search: string): Boot => {
   const api = createDreamscapeApi(store, clock);
   api.pageErrors = pageErrors;
   window.dreamscape = api;
-  const sync = connectSync(store, options.view, options.room);
+  const syncOptions = {
+    ...(options.relay === undefined ? {} : { relay: options.relay }),
+    ...(options.user === undefined ? {} : { user: options.user }),
+    ...(options.pass === undefined ? {} : { pass: options.pass }),
+    ...(options.nkey === undefined ? {} : { nkey: options.nkey }),
+    ...(options.device === undefined ? {} : { device: options.device }),
+    // An audience applies the performer's states right after its clock's frame advance.
+    onFrame: (fn: () => void) => clock.onAdvance(() => fn()),
+  };
+  const sync = connectSync(store, options.view, options.room, syncOptions);
   api.sync = () => ({
+    ...sync.status(),
     role: sync.role,
     room: options.room,
     audioHere: store.getState().audioHere,
-    ...(sync.role === 'performer' ? { audiences: sync.sync.audiences(), sent: sync.sync.sent(), audio: sync.sync.audioPlace() } : { seq: sync.sync.seq(), silenceMs: sync.sync.silence(), audio: sync.sync.audioPlace() }),
   });
   // One loop drives the dream: tick the model, then let the renderers draw.
   const loop = (t: number) => {

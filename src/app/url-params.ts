@@ -9,11 +9,20 @@ export interface UrlOptions {
   tiles?: number;
   /** The show's room: windows in one room follow one performer. */
   room: string;
+  /** The NATS relay's WebSocket address (ws:// or wss://): devices follow the performer through it. */
+  relay?: string;
+  /** The performer's relay credential (`?user=`, default "performer", and `?pass=`); never in an audience URL. */
+  user?: string;
+  pass?: string;
+  /** Or the performer's nkey seed (`?nkey=SU…`, as `npm run relay -- --nkey` prints it). */
+  nkey?: string;
+  /** This device's name, for the performer's choice of devices that play the symphony. */
+  device?: string;
   /** Problems with the parameters, shown on screen; the app starts with defaults for those. */
   problems: string[];
 }
 
-/** Read `?view=`, `?preset=`, `?seed=`, `?tiles=`; a bad value is reported, never thrown. */
+/** Read `?view=`, `?preset=`, `?seed=`, `?tiles=`, `?room=`, `?relay=`, `?user=`, `?pass=`, `?nkey=`, `?device=`; a bad value is reported, never thrown. */
 export const parseUrlOptions = (search: string, presetIds: readonly string[]): UrlOptions => {
   const q = new URLSearchParams(search);
   const out: UrlOptions = { view: 'performer', room: 'default', problems: [] };
@@ -21,6 +30,39 @@ export const parseUrlOptions = (search: string, presetIds: readonly string[]): U
   if (room !== null) {
     if (/^[A-Za-z0-9_-]{1,64}$/.test(room)) out.room = room;
     else out.problems.push(`?room=${room}: expected 1 to 64 letters, digits, - or _; using the default room`);
+  }
+  const relay = q.get('relay');
+  if (relay !== null) {
+    let ok = false;
+    try {
+      const u = new URL(relay);
+      ok = (u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (ok) out.relay = relay;
+    else out.problems.push(`?relay=${relay}: expected a ws:// or wss:// address (npm run relay prints one); following this browser's windows only`);
+  }
+  const user = q.get('user');
+  if (user !== null) {
+    if (/^[A-Za-z0-9_.-]{1,64}$/.test(user)) out.user = user;
+    else out.problems.push('?user=: expected 1 to 64 letters, digits, ., - or _');
+  }
+  const pass = q.get('pass');
+  if (pass !== null) {
+    // Never echo a secret into the page.
+    if (pass.length >= 1 && pass.length <= 256) out.pass = pass;
+    else out.problems.push('?pass=: expected 1 to 256 characters');
+  }
+  const nkey = q.get('nkey');
+  if (nkey !== null) {
+    if (/^SU[A-Z2-7]{56}$/.test(nkey)) out.nkey = nkey;
+    else out.problems.push('?nkey=: expected a user nkey seed (SU followed by 56 letters A-Z and digits 2-7)');
+  }
+  const device = q.get('device');
+  if (device !== null) {
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(device)) out.device = device;
+    else out.problems.push(`?device=${device}: expected 1 to 64 letters, digits, - or _`);
   }
   const view = q.get('view');
   if (view !== null) {

@@ -1,7 +1,9 @@
-import { replaceDream } from '../store/dream-store.ts';
+import { advance, replaceDream } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
-import { HEARTBEAT_MS, PROTOCOL } from './protocol.ts';
-import type { AudioPlace, Carrier } from './protocol.ts';
+import { frameReference, STALE_FRAME_MS } from './frames.ts';
+import type { FrameClock } from './frames.ts';
+import { HEARTBEAT_MS, MAX_CATCH_UP_S, PROTOCOL } from './protocol.ts';
+import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
 
 export interface AudienceSync {
   /** The last state's sequence number (0 before the first). */
@@ -10,49 +12,132 @@ export interface AudienceSync {
   silence(): number;
   /** Where the performer wants the symphony to play. */
   audioPlace(): AudioPlace;
+  /** Which audience devices the performer wants it to play on. */
+  audioDevices(): AudioDevices;
+  /** Whether this device plays the symphony, by the performer's choice. */
+  audioHere(): boolean;
+  /** The dream time (s) added to the last state to bring it to the performer's dream time now. */
+  lastCatchUp(): number;
+  /** States taken so far. */
+  received(): number;
   onChange(fn: () => void): () => void;
   stop(): void;
 }
 
+export interface AudienceSyncOptions {
+  now?: () => number;
+  frames?: FrameClock;
+  /**
+   * The performer's clock minus this device's (ms), or null while unknown. On one machine it is 0;
+   * between devices the clock pings estimate it.
+   */
+  offset?: () => number | null;
+  /** This device's name (`?device=`), for the performer's choice of devices that play. */
+  device?: string;
+  /**
+   * Called right after the page's dream clock advanced in a frame (the clock's onAdvance). Given,
+   * a state is applied there, at the next frame, set to the performer's dream time at that very
+   * frame, before anything draws it; without frames (a hidden tab) it is applied 250 ms after it
+   * came. Not given, a state is applied when it comes.
+   */
+  onFrame?: (fn: () => void) => () => void;
+}
+
+/** Whether a device plays the symphony: the performer chose the audience, and all or this device. */
+export const playsHere = (audio: AudioPlace, devices: AudioDevices, device: string | undefined): boolean =>
+  audio === 'audience' && (devices === 'all' || (device !== undefined && devices.includes(device)));
+
+/** Dream time a state needs added so it shows the performer's dream time at this page's frame. */
+export const catchUpSeconds = (m: Pick<StateMessage, 'clockAt'>, here: number, offsetMs: number | null): number => {
+  if (offsetMs === null) return 0;
+  const s = (here + offsetMs - m.clockAt) / 1000;
+  return Number.isFinite(s) ? Math.min(MAX_CATCH_UP_S, Math.max(0, s)) : 0;
+};
+
+/** The longest single tick of a catch-up (the clock's own frames are at most 0.25 s). */
+const CATCH_UP_STEP_S = 0.25;
+
 /**
  * An audience follows the performer: it asks for the state when it joins, takes every newer
  * state it hears, and keeps dreaming on its last state when the performer goes away. It never
- * sends control; it only says it is there.
+ * sends control; it only says it is there. Each state is applied at the performer's dream time:
+ * the state's clock plus the time since the performer's frame it was taken at, on the performer's
+ * clock (this device's clock plus the estimated offset), so picture and music are in step.
  */
-export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: string, now: () => number = () => performance.timeOrigin + performance.now()): AudienceSync => {
+export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: string, options: AudienceSyncOptions = {}): AudienceSync => {
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
+  const offset = options.offset ?? (() => 0);
+  const frames = options.frames;
   let lastSeq = 0;
-  let lastHeard = -Infinity;
+  let lastFrom = '';
+  let lastHeard = Number.NEGATIVE_INFINITY;
   let audio: AudioPlace = 'performer';
+  let devices: AudioDevices = 'all';
+  let here = false;
+  let catchUp = 0;
+  let received = 0;
   const listeners = new Set<() => void>();
-  const unsubscribe = carrier.onMessage((m) => {
-    if (m.kind !== 'state') return;
-    // A performer that reloaded starts again from 1: accept a sequence that went backwards a lot.
-    if (m.seq <= lastSeq && lastSeq - m.seq < 1000) return;
-    lastSeq = m.seq;
-    lastHeard = now();
+  const apply = (m: StateMessage) => {
+    const t = now();
+    catchUp = catchUpSeconds(m, frames ? frames.reference(t) : frameReference(t, null), offset());
     replaceDream(store, m.dream);
-    if (m.audio !== audio) {
+    for (let left = catchUp; left > 1e-9; left -= CATCH_UP_STEP_S) advance(store, Math.min(CATCH_UP_STEP_S, left));
+    const devicesChanged = JSON.stringify(m.devices) !== JSON.stringify(devices);
+    if (m.audio !== audio || devicesChanged) {
       audio = m.audio;
+      devices = m.devices;
+      here = playsHere(audio, devices, options.device);
       for (const fn of listeners) fn();
     }
+  };
+  let pending: StateMessage | null = null;
+  let pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  const applyPending = () => {
+    if (pendingTimer) clearTimeout(pendingTimer);
+    pendingTimer = null;
+    const m = pending;
+    pending = null;
+    if (m) apply(m);
+  };
+  const unsubscribeFrame = options.onFrame?.(applyPending);
+  const unsubscribe = carrier.onMessage((m) => {
+    if (m.kind !== 'state') return;
+    // A performer that reloaded is a new one and starts again from 1.
+    if (m.from === lastFrom && m.seq <= lastSeq) return;
+    lastFrom = m.from;
+    lastSeq = m.seq;
+    lastHeard = now();
+    received++;
+    if (!options.onFrame) {
+      apply(m);
+      return;
+    }
+    pending = m;
+    pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
   });
   carrier.send({ kind: 'hello', protocol: PROTOCOL, id });
   const timer = setInterval(() => carrier.send({ kind: 'presence', protocol: PROTOCOL, id }), HEARTBEAT_MS);
   const leave = () => carrier.send({ kind: 'presence', protocol: PROTOCOL, id, leaving: true });
-  addEventListener('pagehide', leave);
+  if (typeof addEventListener === 'function') addEventListener('pagehide', leave);
   return {
     seq: () => lastSeq,
     silence: () => now() - lastHeard,
     audioPlace: () => audio,
+    audioDevices: () => devices,
+    audioHere: () => here,
+    lastCatchUp: () => catchUp,
+    received: () => received,
     onChange: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     stop: () => {
       clearInterval(timer);
-      removeEventListener('pagehide', leave);
+      if (typeof removeEventListener === 'function') removeEventListener('pagehide', leave);
       leave();
       unsubscribe();
+      unsubscribeFrame?.();
+      if (pendingTimer) clearTimeout(pendingTimer);
       listeners.clear();
     },
   };

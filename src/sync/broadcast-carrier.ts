@@ -1,4 +1,4 @@
-import { isSyncMessage } from './protocol.ts';
+import { isSyncMessage, observable } from './protocol.ts';
 import type { Carrier, SyncMessage } from './protocol.ts';
 
 /** Windows of one browser on one machine (a second screen or projector) share a BroadcastChannel. */
@@ -9,7 +9,9 @@ export const createBroadcastCarrier = (room: string): Carrier => {
     if (!isSyncMessage(e.data)) return;
     for (const fn of listeners) fn(e.data);
   };
+  const link = observable({ carrier: 'broadcast' as const, relay: null, state: 'connected' as const, since: Date.now(), connects: 1, refused: null, error: null });
   return {
+    link,
     send: (m) => channel.postMessage(m),
     onMessage: (fn) => {
       listeners.add(fn);

@@ -2,26 +2,167 @@ import type { DreamStore } from '../store/dream-store.ts';
 import { startAudienceSync } from './audience-sync.ts';
 import type { AudienceSync } from './audience-sync.ts';
 import { createBroadcastCarrier } from './broadcast-carrier.ts';
+import { startClockEstimator } from './clock-offset.ts';
+import type { ClockEstimator } from './clock-offset.ts';
+import { trackFrames } from './frames.ts';
+import { createLazyRelayCarrier } from './lazy-relay-carrier.ts';
+import type { RelayOptions } from './nats-carrier.ts';
 import { startPerformerSync } from './performer-sync.ts';
 import type { PerformerSync } from './performer-sync.ts';
+import { PROTOCOL } from './protocol.ts';
+import type { AudioDevices, AudioPlace, Carrier, LinkInfo, LinkState, Observable } from './protocol.ts';
 
-export type SyncHandle = { role: 'performer'; sync: PerformerSync } | { role: 'audience'; sync: AudienceSync };
+/** How to reach the others: a relay between devices, or (without one) this browser's other windows. */
+export interface SyncOptions {
+  /** ws:// or wss:// address of the NATS relay (`?relay=`). */
+  relay?: string;
+  /** The performer's credential (`?user=`, default "performer", and `?pass=`); an audience never sends one. */
+  user?: string;
+  pass?: string;
+  /** Or the performer's nkey seed (`?nkey=`). */
+  nkey?: string;
+  /** This device's name (`?device=`), for the performer's choice of devices that play the symphony. */
+  device?: string;
+  /** The dream clock's per-frame hook (clock.onAdvance): an audience device applies relayed states there. */
+  onFrame?: (fn: () => void) => () => void;
+  /** Node only: a WebSocket for the relay carrier. */
+  wsFactory?: RelayOptions['wsFactory'];
+}
 
-const randomId = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `w${Date.now().toString(36)}`);
+/** What api.sync() reports and the sync components show. */
+export interface SyncStatus {
+  role: 'performer' | 'audience';
+  carrier: 'broadcast' | 'relay';
+  relay: string | null;
+  link: LinkState;
+  /** ms since the link's state last changed. */
+  linkForMs: number;
+  connects: number;
+  refused: string | null;
+  error: string | null;
+  audio: AudioPlace;
+  devices: AudioDevices;
+  /** Performer: audience windows or devices heard from recently; messages sent. */
+  audiences?: number;
+  sent?: number;
+  /** Audience: the last state's sequence number, ms since it, and whether this device is cut off. */
+  seq?: number;
+  silenceMs?: number;
+  cutOff?: boolean;
+  /** Audience: the performer's clock minus this device's (ms), and the round trip that gave it. */
+  offsetMs?: number | null;
+  rttMs?: number | null;
+  clockBursts?: number;
+  /** Audience: the dream time added to the last state to reach the performer's dream time (ms). */
+  catchUpMs?: number;
+  device?: string;
+}
+
+interface Common {
+  /** The link's state (observable, for React). */
+  link: Observable<LinkInfo>;
+  status(): SyncStatus;
+  stop(): void;
+}
+
+export type SyncHandle = Common & ({ role: 'performer'; sync: PerformerSync } | { role: 'audience'; sync: AudienceSync; clock: ClockEstimator | null });
+
+/** An audience is cut off when its link is down or the performer has been silent this long. */
+export const CUT_OFF_SILENCE_MS = 3000;
+/** A clock ping that has no answer within this long is left out of its burst. */
+export const CLOCK_PING_TIMEOUT_MS = 1000;
+
+const randomId = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `w${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`);
 
 /** Join the room as the view's role, and keep `audioHere` telling where the symphony plays. */
-export const connectSync = (store: DreamStore, view: 'performer' | 'audience', room: string): SyncHandle => {
-  const carrier = createBroadcastCarrier(room);
+export const connectSync = (store: DreamStore, view: 'performer' | 'audience', room: string, options: SyncOptions = {}): SyncHandle => {
+  const frames = trackFrames();
+  const id = randomId();
+  let carrier: Carrier;
+  if (options.relay !== undefined) {
+    // Only the performer view ever sends the credential.
+    const credential =
+      view !== 'performer' ? {} : options.nkey !== undefined ? { nkey: options.nkey } : options.pass !== undefined ? { user: options.user ?? 'performer', pass: options.pass } : {};
+    carrier = createLazyRelayCarrier({ url: options.relay, room, role: view, ...credential, ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}) });
+  } else {
+    carrier = createBroadcastCarrier(room);
+  }
+  const linkStatus = () => {
+    const l = carrier.link.get();
+    return { carrier: l.carrier, relay: l.relay, link: l.state, linkForMs: Date.now() - l.since, connects: l.connects, refused: l.refused, error: l.error };
+  };
+
   if (view === 'performer') {
-    const sync = startPerformerSync(store, carrier);
+    const sync = startPerformerSync(store, carrier, { id, frames });
     const update = () => store.setState({ audioHere: sync.audioPlace() === 'performer' });
     sync.onChange(update);
     update();
-    return { role: 'performer', sync };
+    return {
+      role: 'performer',
+      sync,
+      link: carrier.link,
+      status: () => ({ role: 'performer', ...linkStatus(), audio: sync.audioPlace(), devices: sync.audioDevices(), audiences: sync.audiences(), sent: sync.sent() }),
+      stop: () => {
+        sync.stop();
+        frames.stop();
+        carrier.close();
+      },
+    };
   }
-  const sync = startAudienceSync(store, carrier, randomId());
-  const update = () => store.setState({ audioHere: sync.audioPlace() === 'audience' });
+
+  const ask = carrier.askClock?.bind(carrier);
+  const clock = ask ? startClockEstimator(() => ask({ kind: 'clock', protocol: PROTOCOL, id }, CLOCK_PING_TIMEOUT_MS).then((r) => r.t)) : null;
+  // Between devices the offset is unknown until the first burst; in one browser it is 0.
+  const offset = clock ? () => clock.estimate.get()?.offsetMs ?? null : () => 0;
+  const sync = startAudienceSync(store, carrier, id, {
+    frames,
+    offset,
+    ...(options.device !== undefined ? { device: options.device } : {}),
+    // Between devices a state is applied at the next frame, set to the performer's dream time
+    // there; in one browser (microseconds away) at once, every state, as the stage always did.
+    ...(options.onFrame && options.relay !== undefined ? { onFrame: options.onFrame } : {}),
+  });
+  const update = () => store.setState({ audioHere: sync.audioHere() });
   sync.onChange(update);
   update();
-  return { role: 'audience', sync };
+  // Ping at once on every (re)connect: the first ping also tells the performer a device is here.
+  let linkState = carrier.link.get().state;
+  const unsubscribeLink = carrier.link.subscribe(() => {
+    const s = carrier.link.get().state;
+    if (s === 'connected' && linkState !== 'connected') void clock?.measure();
+    linkState = s;
+  });
+  if (linkState === 'connected') void clock?.measure();
+  return {
+    role: 'audience',
+    sync,
+    clock,
+    link: carrier.link,
+    status: () => {
+      const l = linkStatus();
+      const silenceMs = sync.silence();
+      const e = clock?.estimate.get() ?? null;
+      return {
+        role: 'audience',
+        ...l,
+        audio: sync.audioPlace(),
+        devices: sync.audioDevices(),
+        seq: sync.seq(),
+        silenceMs,
+        cutOff: l.link !== 'connected' || !(silenceMs <= CUT_OFF_SILENCE_MS),
+        offsetMs: clock ? (e?.offsetMs ?? null) : 0,
+        rttMs: clock ? (e?.rttMs ?? null) : 0,
+        clockBursts: e?.bursts ?? 0,
+        catchUpMs: sync.lastCatchUp() * 1000,
+        ...(options.device !== undefined ? { device: options.device } : {}),
+      };
+    },
+    stop: () => {
+      unsubscribeLink();
+      clock?.stop();
+      sync.stop();
+      frames.stop();
+      carrier.close();
+    },
+  };
 };

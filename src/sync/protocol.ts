@@ -10,17 +10,34 @@ export const PROTOCOL = 1;
 /** Where the symphony plays: in the audience window(s), or in the performer's. */
 export type AudioPlace = 'audience' | 'performer';
 
+/**
+ * Which audience devices play the symphony when it plays in the audience: every device (each
+ * renders the same seed at the same dream time, so all play in step), or only the devices named
+ * here (a device takes its name from `?device=<name>`: the hall's PA, a projector's speakers).
+ */
+export type AudioDevices = 'all' | string[];
+
 export interface StateMessage {
   kind: 'state';
   protocol: typeof PROTOCOL;
+  /** The performer page that sent it (a reloaded performer is a new one, starting again at seq 1). */
+  from: string;
   /** Increases with every message the performer sends; a device ignores anything older. */
   seq: number;
-  /** The performer's dream clock when it sent this (seconds). */
+  /** The performer's dream clock (seconds) at `clockAt`. */
   clock: number;
   /** The performer page's wall clock when it sent this (ms, performance.timeOrigin + now()). */
   sentAt: number;
+  /**
+   * The performer's wall clock (same base as sentAt) at which its dream clock read `clock`: its
+   * last animation frame. A device applies the state at the performer's dream time now, that is
+   * `clock + (performer's now - clockAt)`, using its estimate of the offset between the clocks.
+   */
+  clockAt: number;
   dream: DreamState;
   audio: AudioPlace;
+  /** Which audience devices obey `audio: 'audience'`. */
+  devices: AudioDevices;
 }
 
 /** An audience asks for the current state when it joins (never control). */
@@ -40,12 +57,83 @@ export interface PresenceMessage {
 
 export type SyncMessage = StateMessage | HelloMessage | PresenceMessage;
 
+/** An audience device asks the performer's clock (request/reply over a relay). */
+export interface ClockRequest {
+  kind: 'clock';
+  protocol: typeof PROTOCOL;
+  /** The asking device (the performer counts devices by it, and greets a new one with the state). */
+  id: string;
+}
+
+/** The performer's answer: its wall clock when it answered (ms, performance.timeOrigin + now()). */
+export interface ClockReply {
+  kind: 'clock';
+  protocol: typeof PROTOCOL;
+  t: number;
+}
+
+/** The state of a carrier's link, for the performer's panel and the audience's indicator. */
+export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface LinkInfo {
+  carrier: 'broadcast' | 'relay';
+  /** The relay's address (ws:// or wss://), or null for BroadcastChannel. */
+  relay: string | null;
+  state: LinkState;
+  /** Wall clock (ms) when the state last changed. */
+  since: number;
+  /** Successful connections so far (1 after the first). */
+  connects: number;
+  /** The last thing the relay refused (a permission or authorization error), or null. */
+  refused: string | null;
+  /** The last connection error, or null. */
+  error: string | null;
+}
+
+/** A small observable (the sync components subscribe to it). */
+export interface Observable<T> {
+  get(): T;
+  subscribe(fn: () => void): () => void;
+}
+
 /** A carrier moves messages; it knows nothing about dreams. */
 export interface Carrier {
   send(message: SyncMessage): void;
   onMessage(fn: (message: SyncMessage) => void): () => void;
   close(): void;
+  /** The link's state (a BroadcastChannel is always connected). */
+  readonly link: Observable<LinkInfo>;
+  /** Between devices: the audience asks the performer's clock. Absent on one machine (offset 0). */
+  askClock?(request: ClockRequest, timeoutMs: number): Promise<ClockReply>;
+  /** Between devices: the performer answers clock requests. */
+  answerClock?(fn: (request: ClockRequest) => ClockReply): () => void;
 }
+
+/** NATS subjects of a room: the performer publishes `state`; audiences request on `clock`. */
+export const subjects = (room: string) => ({ state: `dreamscape.${room}.state`, clock: `dreamscape.${room}.clock` });
+
+export const isClockRequest = (m: unknown): m is ClockRequest =>
+  typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && (m as { kind?: unknown }).kind === 'clock' && typeof (m as { id?: unknown }).id === 'string';
+
+export const isClockReply = (m: unknown): m is ClockReply =>
+  typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && (m as { kind?: unknown }).kind === 'clock' && typeof (m as { t?: unknown }).t === 'number';
+
+/** A tiny observable value. */
+export const observable = <T>(initial: T): Observable<T> & { set(next: T): void } => {
+  let value = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => value,
+    set: (next) => {
+      value = next;
+      for (const fn of listeners) fn();
+    },
+    subscribe: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+};
 
 export const isSyncMessage = (m: unknown): m is SyncMessage =>
   typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && ['state', 'hello', 'presence'].includes(String((m as { kind?: unknown }).kind));
@@ -54,3 +142,10 @@ export const isSyncMessage = (m: unknown): m is SyncMessage =>
 export const HEARTBEAT_MS = 1000;
 /** An audience window that has not said it is there for this long is taken to be gone. */
 export const PRESENCE_TIMEOUT_MS = 3500;
+/** Over a relay an audience device is heard from by its clock pings (a burst every 10 s). */
+export const RELAY_PRESENCE_TIMEOUT_MS = 25_000;
+/** Clock pings: a burst of this many, keep the lowest round trip, every CLOCK_EVERY_MS. */
+export const CLOCK_PINGS = 8;
+export const CLOCK_EVERY_MS = 10_000;
+/** The longest catch-up a device applies to a state (a performer tab in the background stops its frames). */
+export const MAX_CATCH_UP_S = 2;

@@ -1,6 +1,7 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
 import { SymphonyGate } from '../audio/SymphonyGate.tsx';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
+import { CutOffIndicator } from '../sync/CutOffIndicator.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { useAudienceScreen } from './useAudienceScreen.ts';
 
@@ -15,6 +16,7 @@ export const AudienceView = () => {
         </CalmBoundary>
       </div>
       <SymphonyGate />
+      <CutOffIndicator />
       <ProblemsPanel />
     </main>
   );

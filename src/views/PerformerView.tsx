@@ -7,6 +7,7 @@ import { Panels } from '../controls/panels.tsx';
 import { PresetBar } from '../controls/PresetBar.tsx';
 import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
+import { RelayStatus } from '../sync/RelayStatus.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 
 /**
@@ -25,6 +26,7 @@ const PerformerView = () => {
       <aside className="side">
         <PresetBar />
         <CueList />
+        <RelayStatus />
       </aside>
       <LiveBar />
       <CalmBoundary part="control panel">

@@ -1,0 +1,263 @@
+/**
+ * Node side of the relay: start Debian's nats-server with the project's configuration
+ * (relay/nats-server.conf), stop and restart it, read its CPU and memory from /proc, and give
+ * nats-core a WebSocket in Node (20 has none built in). Used by `npm run relay`,
+ * `npm run loadtest` and the tests; every listener it opens in tests is on 127.0.0.1.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { WsSocketFactory } from '@nats-io/nats-core';
+import { createUser } from '@nats-io/nkeys';
+import { subjects } from '../src/sync/protocol.ts';
+
+export const CONFIG = fileURLToPath(new URL('./nats-server.conf', import.meta.url));
+
+/** nats-server: $NATS_SERVER, else on PATH, else Debian's /usr/sbin/nats-server. */
+export const natsServerPath = (): string => {
+  if (process.env.NATS_SERVER) return process.env.NATS_SERVER;
+  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
+  const found = which.stdout.trim();
+  if (which.status === 0 && found) return found;
+  for (const p of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(p)) return p;
+  throw new Error("no nats-server: install Debian's package (apt-get install nats-server; .ci/run does) or set NATS_SERVER");
+};
+
+/** A port that was free a moment ago on this host. */
+export const freePort = (host = '127.0.0.1'): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * A fresh performer secret: 24 random bytes, URL-safe. nats-server parses a `$VAR` from the
+ * environment as a config value, so it must read as a string: it starts with a letter (a secret
+ * starting with a digit or '-' would be taken for a number and the server would not start).
+ */
+export const newSecret = (): string => `s${randomBytes(24).toString('base64url')}`;
+
+/** A fresh performer nkey: the seed (private, for the performer's URL) and the public key (for the server). */
+export const newNkey = (): { seed: string; publicKey: string } => {
+  const kp = createUser();
+  return { seed: new TextDecoder().decode(kp.getSeed()), publicKey: kp.getPublicKey() };
+};
+
+/** nats-core over the `ws` package: what a browser's WebSocket is, in Node. */
+export const nodeWsFactory: WsSocketFactory = async (url) => ({
+  socket: new WebSocket(url, { perMessageDeflate: false }) as unknown as globalThis.WebSocket,
+  encrypted: url.startsWith('wss:'),
+});
+
+export interface ProcStats {
+  /** CPU time used so far (user + system), seconds. */
+  cpuSeconds: number;
+  /** Resident memory now and at its peak, MB. */
+  rssMB: number;
+  peakRssMB: number;
+  threads: number;
+}
+
+const CLK_TCK = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(r.stdout.trim());
+  return Number.isFinite(n) && n > 0 ? n : 100;
+})();
+
+/** CPU and memory of a process from /proc/<pid>/stat and /proc/<pid>/status (Linux). */
+export const procStats = (pid: number): ProcStats | null => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { cpuSeconds: (utime + stime) / CLK_TCK, rssMB: kb('VmRSS') / 1024, peakRssMB: kb('VmHWM') / 1024, threads: kb('Threads') };
+  } catch {
+    return null;
+  }
+};
+
+/** The whole machine's CPU time so far, from /proc/stat: busy and total, in seconds of one core. */
+export const machineCpu = (): { busy: number; total: number } | null => {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+  } catch {
+    return null;
+  }
+};
+
+export interface RelayServerOptions {
+  room: string;
+  /** Address of the WebSocket listener: 127.0.0.1 unless the show runs on a LAN (--lan). */
+  host?: string;
+  /** 0 (default): a free port, picked by nats-server. */
+  wsPort?: number;
+  secret?: string;
+  /** The performer's nkey (public key for the server, seed for the performer); fresh if not given. */
+  nkey?: { seed: string; publicKey: string };
+  /** Print the server's log lines (for `npm run relay`). */
+  echo?: boolean;
+}
+
+export interface RelayServer {
+  readonly room: string;
+  readonly host: string;
+  readonly wsPort: number;
+  readonly wsUrl: string;
+  readonly secret: string;
+  readonly nkey: { seed: string; publicKey: string };
+  readonly subjects: { state: string; clock: string };
+  /** The running server's process id (changes on restart). */
+  pid(): number;
+  /** The server's log so far. */
+  log(): string;
+  stop(): Promise<void>;
+  /** Stop it (SIGTERM, or SIGKILL with crash) and start it again on the same port. */
+  restart(options?: { crash?: boolean; downMs?: number }): Promise<void>;
+  /** Resolves when the current process exits. */
+  exited(): Promise<number | null>;
+}
+
+/** Every nats-server this process started and has not seen exit: none outlives it. */
+const live = new Set<ChildProcess>();
+let exitHook = false;
+const killOnExit = () => {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const p of live) p.kill('SIGKILL');
+  });
+};
+
+const waitExit = (p: ChildProcess, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    const t = setTimeout(() => {
+      p.kill('SIGKILL');
+    }, ms);
+    p.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** Start nats-server with relay/nats-server.conf and wait until it listens. */
+export const startRelayServer = async (options: RelayServerOptions): Promise<RelayServer> => {
+  const bin = natsServerPath();
+  const host = options.host ?? '127.0.0.1';
+  // 0: nats-server picks a free port itself (no race with another test picking the same one), and
+  // a restart takes the same port again.
+  let wsPort = options.wsPort ?? 0;
+  const secret = options.secret ?? newSecret();
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(secret)) throw new Error('a performer secret must start with a letter and hold only letters, digits, - and _');
+  const nkey = options.nkey ?? newNkey();
+  const subs = subjects(options.room);
+  let log = '';
+  let proc: ChildProcess;
+  let exitedP: Promise<number | null>;
+
+  const launch = () =>
+    new Promise<void>((resolve, reject) => {
+      const p = spawn(bin, ['-c', CONFIG], {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          DREAMSCAPE_HOST: host,
+          DREAMSCAPE_WS_PORT: String(wsPort || -1),
+          DREAMSCAPE_STATE_SUBJECT: subs.state,
+          DREAMSCAPE_CLOCK_SUBJECT: subs.clock,
+          DREAMSCAPE_PERFORMER_SECRET: secret,
+          DREAMSCAPE_PERFORMER_NKEY: nkey.publicKey,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      proc = p;
+      live.add(p);
+      killOnExit();
+      exitedP = new Promise((r) =>
+        p.once('exit', (code) => {
+          live.delete(p);
+          r(code);
+        }),
+      );
+      let ready = false;
+      const logFrom = log.length;
+      const onData = (b: Buffer) => {
+        const text = b.toString('utf8');
+        log += text;
+        if (options.echo) process.stderr.write(text);
+        if (!ready && /Server is ready/.test(log)) {
+          ready = true;
+          const m = /Listening for websocket clients on wss?:\/\/\S*:(\d+)/.exec(log.slice(logFrom));
+          if (m) wsPort = Number(m[1]);
+          resolve();
+        }
+      };
+      p.stdout?.on('data', onData);
+      p.stderr?.on('data', onData);
+      p.once('error', reject);
+      p.once('exit', (code) => {
+        if (!ready) reject(new Error(`nats-server exited (${String(code)}) before it was ready:\n${log}`));
+      });
+      setTimeout(() => {
+        if (!ready) {
+          p.kill('SIGKILL');
+          reject(new Error(`nats-server not ready within 10 s:\n${log}`));
+        }
+      }, 10_000).unref();
+    });
+
+  /** A restarted server can find its port still held for a moment: try a few times. */
+  const launchRetrying = async () => {
+    for (let i = 0; ; i++) {
+      try {
+        await launch();
+        return;
+      } catch (e) {
+        if (i >= 20 || !/address already in use/i.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+
+  await launchRetrying();
+  if (!wsPort) throw new Error(`nats-server did not say its WebSocket port:\n${log}`);
+  const stopNow = async (signal: NodeJS.Signals) => {
+    proc.kill(signal);
+    await waitExit(proc, 5000);
+  };
+  return {
+    room: options.room,
+    host,
+    wsPort,
+    wsUrl: `ws://${host.includes(':') ? `[${host}]` : host}:${wsPort}`,
+    secret,
+    nkey,
+    subjects: subs,
+    pid: () => proc.pid ?? -1,
+    log: () => log,
+    stop: () => stopNow('SIGTERM'),
+    restart: async ({ crash = false, downMs = 0 } = {}) => {
+      await stopNow(crash ? 'SIGKILL' : 'SIGTERM');
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      await launchRetrying();
+    },
+    exited: () => exitedP,
+  };
+};

@@ -1,0 +1,726 @@
+/**
+ * npm run loadtest -- --clients N [--seconds S] [--json FILE] [--storm] [--rate R] [--workers W] [--lean] [--probes P]
+ *
+ * Starts its own nats-server with the project's relay config on 127.0.0.1 (free ports), connects
+ * N simulated audience devices to it over WebSocket (nats-core's wsconnect on the `ws` package,
+ * spread over W child processes), and has a performer (the app's own NATS carrier, with the
+ * performer's credential) publish real dream-state snapshots (a preset's full state, ~6.7 KB of
+ * JSON, ticked every update) at R updates per second (60). Reports delivery latency
+ * p50/p95/p99/max, lost updates, connect time, and the server's CPU and memory from
+ * /proc/<pid>/stat and /proc/<pid>/status. With --storm the server is restarted halfway through
+ * and it reports how long until every device has a state published after the restart
+ * (convergeSeconds, from the moment the restart began).
+ *
+ * Bounded: at most 5,000 clients and 300 s, and the whole run is cut off after S + 120 s.
+ * Traffic goes only to 127.0.0.1.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, setPriority } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { wsconnect } from '@nats-io/nats-core';
+import WebSocket from 'ws';
+import { resolvePreset, tick, validatePreset } from '../src/model/index.ts';
+import type { DreamState } from '../src/model/index.ts';
+import { createNatsCarrier, RECONNECT_JITTER_MS, RECONNECT_TIME_WAIT_MS } from '../src/sync/nats-carrier.ts';
+import { PROTOCOL } from '../src/sync/protocol.ts';
+import type { StateMessage } from '../src/sync/protocol.ts';
+import { machineCpu, nodeWsFactory, procStats, startRelayServer } from '../relay/nats.ts';
+import type { ProcStats } from '../relay/nats.ts';
+
+export const LIMITS = { clients: 5000, seconds: 300 };
+export const BUDGET = { p99Ms: 50, lost: 0, convergeSeconds: 3 };
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Messages between the runner and its client processes.
+
+type ToWorker =
+  | { type: 'connect'; url: string; subject: string; clients: number; maxSeq: number; base: number; concurrency: number; lean: boolean }
+  | { type: 'converge'; readySeq: number }
+  | { type: 'end'; lastSeq: number }
+  | { type: 'cpu' }
+  | { type: 'report'; sentAt: number[]; stormFrom: number; stormTo: number; lastSeq: number; firstSeq: number }
+  | { type: 'exit' };
+
+type FromWorker =
+  | { type: 'up' }
+  | { type: 'connected'; connectMs: number[]; failed: number; errors: string[] }
+  | { type: 'last'; clients: number }
+  | { type: 'cpu'; seconds: number; received: number; minLast: number }
+  | { type: 'converged'; at: number[] }
+  | { type: 'report'; hist: [number, number][]; stormHist: [number, number][]; max: number; delivered: number; lost: number; lostStorm: number; cpuSeconds: number; disconnects: number; slow: number };
+
+/** Latency histogram: 0.01 ms buckets below 1 s, 1 ms buckets from 1 s to 10 min. */
+const BUCKET_MS = 0.01;
+const FINE = 100_000;
+const bucketOf = (ms: number): number => (ms < 1000 ? Math.max(0, Math.floor(ms / BUCKET_MS)) : FINE + Math.min(599_000, Math.floor(ms - 1000)));
+/** The upper edge of a bucket (ms). */
+const bucketMs = (b: number): number => (b < FINE ? (b + 1) * BUCKET_MS : 1000 + (b - FINE) + 1);
+
+// ---------------------------------------------------------------------------------------------
+// A client process: `clients` audience devices, each a NATS connection over WebSocket that only
+// subscribes (an audience credential), as a phone on the show's Wi-Fi would.
+
+const worker = () => {
+  const send = (m: FromWorker) => process.send?.(m);
+  interface Client {
+    close(): Promise<void>;
+    /** Arrival time of each seq (ms since base), NaN when not (yet) received. */
+    at: Float32Array;
+    last: number;
+    convergedAt: number;
+  }
+  const clients: Client[] = [];
+  let base = 0;
+  let readySeq = Infinity;
+  let lastSeq = Infinity;
+  let doneClients = 0;
+  let received = 0;
+  let disconnects = 0;
+  let slow = 0;
+  const cpu0 = process.cpuUsage();
+  const SEQ = /"seq":(\d+)/;
+
+  /** One update arrived at client c: note when (only the header is read: see below). */
+  const arrived = (c: Client, seq: number) => {
+    const t = now() - base;
+    received++;
+    if (seq < 0 || seq >= c.at.length) return;
+    if (Number.isNaN(c.at[seq]!)) c.at[seq] = t;
+    if (seq > c.last) c.last = seq;
+    if (Number.isNaN(c.convergedAt) && seq >= readySeq) c.convergedAt = t + base;
+    if (seq >= lastSeq && c.last === seq) {
+      doneClients++;
+      if (doneClients === clients.length) send({ type: 'last', clients: doneClients });
+    }
+  };
+  // A device would parse the whole snapshot; here only its first bytes are read (the protocol puts
+  // seq and sentAt first), so the client processes spend their CPU on the relay's traffic, not
+  // on JSON.parse of N copies of the same state.
+  const seqOf = (head: string): number => Number(SEQ.exec(head)?.[1] ?? -1);
+
+  /** The app's own client library: nats-core's wsconnect on the `ws` package. */
+  const connectNatsCore = async (c: Client, url: string, subject: string): Promise<void> => {
+    const decoder = new TextDecoder();
+    const nc = await wsconnect({
+      servers: url,
+      wsFactory: nodeWsFactory,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: RECONNECT_TIME_WAIT_MS,
+      reconnectJitter: RECONNECT_JITTER_MS,
+      waitOnFirstConnect: true,
+      pingInterval: 60_000,
+    });
+    c.close = () => nc.close().catch(() => undefined);
+    nc.subscribe(subject, { callback: (_err, msg) => arrived(c, seqOf(decoder.decode(msg.data.subarray(0, 96)))) });
+    void (async () => {
+      for await (const st of nc.status()) {
+        if (st.type === 'disconnect') disconnects++;
+        if (st.type === 'slowConsumer') slow++;
+      }
+    })();
+    await nc.flush();
+  };
+
+  /**
+   * --lean: the NATS protocol read straight off the `ws` socket (INFO, CONNECT, SUB, PING/PONG,
+   * MSG), with the same reconnect policy. What a client must do at the least, so the figures show
+   * the relay's cost apart from the client library's.
+   */
+  const connectLean = (c: Client, url: string, subject: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let closed = false;
+      let first = true;
+      let failures = 0;
+      let socket: WebSocket | null = null;
+      c.close = async () => {
+        closed = true;
+        socket?.close();
+      };
+      const open = () => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        socket = ws;
+        ws.binaryType = 'nodebuffer';
+        let buf: Buffer = Buffer.alloc(0);
+        let need = -1;
+        let up = false;
+        ws.on('message', (data: Buffer) => {
+          buf = buf.length ? Buffer.concat([buf, data]) : data;
+          for (;;) {
+            if (need >= 0) {
+              if (buf.length < need + 2) break;
+              arrived(c, seqOf(buf.toString('latin1', 0, Math.min(need, 96))));
+              buf = buf.subarray(need + 2);
+              need = -1;
+              continue;
+            }
+            const i = buf.indexOf('\r\n');
+            if (i < 0) break;
+            const line = buf.toString('latin1', 0, i);
+            buf = buf.subarray(i + 2);
+            if (line.startsWith('MSG ')) need = Number(line.slice(line.lastIndexOf(' ') + 1));
+            else if (line === 'PING') ws.send('PONG\r\n');
+            else if (line.startsWith('INFO ')) ws.send(`CONNECT {"verbose":false,"pedantic":false,"protocol":1,"lang":"lean","version":"0","headers":false}\r\nSUB ${subject} 1\r\nPING\r\n`);
+            else if (line === 'PONG' && !up) {
+              up = true;
+              failures = 0;
+              if (first) {
+                first = false;
+                resolve();
+              }
+            } else if (line.startsWith('-ERR') && first) reject(new Error(line));
+          }
+        });
+        ws.on('error', () => undefined);
+        ws.on('close', () => {
+          if (closed) return;
+          if (up) disconnects++;
+          // nats-core's policy: try again at once, then every wait + random jitter.
+          const delay = failures === 0 ? 0 : RECONNECT_TIME_WAIT_MS + Math.random() * RECONNECT_JITTER_MS;
+          failures++;
+          setTimeout(() => {
+            if (!closed) open();
+          }, delay);
+        });
+      };
+      open();
+    });
+
+  const connectOne = async (url: string, subject: string, maxSeq: number, lean: boolean): Promise<number> => {
+    const c: Client = { close: async () => undefined, at: new Float32Array(maxSeq + 1).fill(Number.NaN), last: 0, convergedAt: Number.NaN };
+    clients.push(c);
+    const t0 = now();
+    await (lean ? connectLean(c, url, subject) : connectNatsCore(c, url, subject));
+    return now() - t0;
+  };
+
+  // The runner went away (killed): so do its clients.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'up' });
+  process.on('message', (raw: ToWorker) => {
+    void (async () => {
+      if (raw.type === 'connect') {
+        base = raw.base;
+        const connectMs: number[] = [];
+        const errors: string[] = [];
+        let failed = 0;
+        let next = 0;
+        const lane = async () => {
+          while (next < raw.clients) {
+            next++;
+            try {
+              connectMs.push(await connectOne(raw.url, raw.subject, raw.maxSeq, raw.lean));
+            } catch (e) {
+              failed++;
+              if (errors.length < 5) errors.push(String(e));
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(raw.concurrency, raw.clients) }, lane));
+        send({ type: 'connected', connectMs, failed, errors });
+      } else if (raw.type === 'converge') {
+        readySeq = raw.readySeq;
+        // Some may have had a newer state before this message came.
+        const wait = async () => {
+          while (clients.some((c) => Number.isNaN(c.convergedAt))) {
+            for (const c of clients) {
+              if (!Number.isNaN(c.convergedAt)) continue;
+              for (let s = readySeq; s < c.at.length; s++) {
+                const v = c.at[s]!;
+                if (!Number.isNaN(v)) {
+                  c.convergedAt = v + base;
+                  break;
+                }
+              }
+            }
+            await sleep(20);
+          }
+          send({ type: 'converged', at: clients.map((c) => c.convergedAt) });
+        };
+        void wait();
+      } else if (raw.type === 'cpu') {
+        const u = process.cpuUsage(cpu0);
+        send({ type: 'cpu', seconds: (u.user + u.system) / 1e6, received, minLast: clients.reduce((m, c) => Math.min(m, c.last), Number.POSITIVE_INFINITY) });
+      } else if (raw.type === 'end') {
+        lastSeq = raw.lastSeq;
+        doneClients = clients.filter((c) => c.last >= lastSeq).length;
+        if (doneClients === clients.length) send({ type: 'last', clients: doneClients });
+      } else if (raw.type === 'report') {
+        const hist = new Map<number, number>();
+        const stormHist = new Map<number, number>();
+        let max = 0;
+        let delivered = 0;
+        let lost = 0;
+        let lostStorm = 0;
+        for (const c of clients) {
+          for (let s = raw.firstSeq; s <= raw.lastSeq; s++) {
+            const inStorm = s >= raw.stormFrom && s <= raw.stormTo;
+            const v = c.at[s]!;
+            if (Number.isNaN(v)) {
+              if (inStorm) lostStorm++;
+              else lost++;
+              continue;
+            }
+            delivered++;
+            const ms = v + base - raw.sentAt[s]!;
+            const h = inStorm ? stormHist : hist;
+            if (!inStorm && ms > max) max = ms;
+            const b = bucketOf(ms);
+            h.set(b, (h.get(b) ?? 0) + 1);
+          }
+        }
+        const u = process.cpuUsage(cpu0);
+        send({ type: 'report', hist: [...hist], stormHist: [...stormHist], max, delivered, lost, lostStorm, cpuSeconds: (u.user + u.system) / 1e6, disconnects, slow });
+      } else if (raw.type === 'exit') {
+        await Promise.all(clients.map((c) => c.close()));
+        process.exit(0);
+      }
+    })();
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// The runner.
+
+export interface LoadtestOptions {
+  clients: number;
+  seconds: number;
+  rate: number;
+  storm: boolean;
+  workers: number;
+  /** Minimal NATS-over-WebSocket clients instead of nats-core (see connectLean). */
+  lean: boolean;
+  /**
+   * Of the clients, this many are probes: nats-core clients in a process of their own at high
+   * CPU priority, with the other client processes at low priority. What the probes see is what
+   * a device sees when the other devices are not on the relay's machine: the relay's own latency.
+   */
+  probes: number;
+  json?: string;
+  quiet?: boolean;
+}
+
+export interface LoadtestResult {
+  clients: number;
+  seconds: number;
+  rate: number;
+  workers: number;
+  client: 'nats-core' | 'lean';
+  snapshotBytes: number;
+  published: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  connect: { totalSeconds: number; p50Ms: number; p99Ms: number; maxMs: number; failed: number };
+  server: { cpuPercent: number; cpuSeconds: number; rssMB: number; peakRssMB: number };
+  /** CPU of the client processes and of the publisher, % of one core (2 cores = 200 %). */
+  clientsCpuPercent: number;
+  publisherCpuPercent: number;
+  /**
+   * The whole machine's CPU while publishing (% of one core; this machine has `cores`), and what of
+   * it was neither the server, the clients nor the publisher (other programs on the machine).
+   */
+  machineCpuPercent: number;
+  otherCpuPercent: number;
+  cores: number;
+  /** Throughput the server delivered, messages and MB per second. */
+  deliveredPerSecond: number;
+  deliveredMBps: number;
+  disconnects: number;
+  slowConsumers: number;
+  convergeSeconds?: number;
+  storm?: { convergeSeconds: number; convergeAfterUpSeconds: number; downSeconds: number; lostDuringStorm: number; p99MsDuringStorm: number; converged: number };
+  budget: { p99Ms: number; lost: number; convergeSeconds: number; met: boolean };
+  /** With --probes: the probes' latency and losses (see LoadtestOptions.probes). */
+  probe?: { clients: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; lost: number };
+}
+
+const percentile = (hist: Map<number, number>, total: number, p: number): number => {
+  if (total === 0) return Number.NaN;
+  const rank = Math.ceil(p * total);
+  let seen = 0;
+  const keys = [...hist.keys()].sort((a, b) => a - b);
+  for (const k of keys) {
+    seen += hist.get(k)!;
+    if (seen >= rank) return bucketMs(k);
+  }
+  return Number.NaN;
+};
+
+const snapshotDream = (): DreamState => {
+  const file = fileURLToPath(new URL('../presets/dream-temple.json', import.meta.url));
+  const r = validatePreset(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.ok) throw new Error('presets/dream-temple.json is invalid');
+  return resolvePreset(r.preset, {});
+};
+
+export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> => {
+  const log = (s: string) => {
+    if (!o.quiet) process.stderr.write(`${s}\n`);
+  };
+  const room = 'loadtest';
+  const relay = await startRelayServer({ room });
+  const procs: ChildProcess[] = [];
+  let publisher: ReturnType<typeof createNatsCarrier> | null = null;
+  try {
+    log(`nats-server ${relay.wsUrl} (pid ${relay.pid()}); ${o.clients} clients in ${o.workers} process(es)`);
+    const base = now();
+    const maxSeq = Math.ceil(o.rate * (o.seconds + 30)) + 10;
+    const self = fileURLToPath(import.meta.url);
+    const inbox: FromWorker[][] = [];
+    const waitAll = async <T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Extract<FromWorker, { type: T }>[]> => {
+      const t0 = now();
+      for (;;) {
+        const got = inbox.map((q) => q.find((m) => m.type === type));
+        if (got.every((m) => m !== undefined)) {
+          inbox.forEach((q, i) => q.splice(q.indexOf(got[i]!), 1));
+          return got as Extract<FromWorker, { type: T }>[];
+        }
+        if (now() - t0 > timeoutMs) throw new Error(`client processes did not report '${type}' within ${timeoutMs} ms`);
+        await sleep(10);
+      }
+    };
+    const bulk = o.clients - o.probes;
+    const per = Array.from({ length: o.workers }, (_, i) => Math.floor(bulk / o.workers) + (i < bulk % o.workers ? 1 : 0));
+    if (o.probes > 0) per.push(o.probes);
+    for (let i = 0; i < per.length; i++) {
+      const p = fork(self, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      procs.push(p);
+      const q: FromWorker[] = [];
+      inbox.push(q);
+      p.on('message', (m: FromWorker) => q.push(m));
+      if (o.probes > 0 && p.pid !== undefined) {
+        // The probes first, then the relay, then everything else.
+        try {
+          setPriority(p.pid, i === o.workers ? -10 : 10);
+        } catch (e) {
+          log(`could not set process priority: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (o.probes > 0) {
+      try {
+        setPriority(relay.pid(), -5);
+      } catch {
+        /* not root: the figures say so (probe latency close to the others') */
+      }
+    }
+    await waitAll('up', 60_000);
+    const tc = now();
+    procs.forEach((p, i) => p.send({ type: 'connect', url: relay.wsUrl, subject: relay.subjects.state, clients: per[i]!, maxSeq, base, concurrency: 25, lean: o.lean && i < o.workers } satisfies ToWorker));
+    const connected = await waitAll('connected', 120_000);
+    const connectTotal = (now() - tc) / 1000;
+    const connectMs = connected.flatMap((c) => c.connectMs).sort((a, b) => a - b);
+    const failed = connected.reduce((n, c) => n + c.failed, 0);
+    for (const c of connected) for (const e of c.errors) log(`connect error: ${e}`);
+    log(`connected ${connectMs.length}/${o.clients} in ${connectTotal.toFixed(2)} s`);
+
+    // The performer: the app's own carrier with the performer's credential.
+    publisher = createNatsCarrier({ url: relay.wsUrl, room, role: 'performer', user: 'performer', pass: relay.secret, wsFactory: nodeWsFactory, name: 'loadtest performer' });
+    await publisher.ready();
+    await publisher.connection()!.flush();
+
+    let dream = snapshotDream();
+    const sentAt: number[] = [0];
+    const snapshotBytes = JSON.stringify(dream).length;
+    let seq = 0;
+    let running = true;
+    const period = 1000 / o.rate;
+    const ask = async () => {
+      procs.forEach((p) => p.send({ type: 'cpu' } satisfies ToWorker));
+      const r = await waitAll('cpu', 60_000);
+      return { cpu: r.reduce((a, c) => a + c.seconds, 0), received: r.reduce((a, c) => a + c.received, 0), minLast: Math.min(...r.map((c) => c.minLast)) };
+    };
+    const askCpu = async () => (await ask()).cpu;
+    const clientCpu0 = await askCpu();
+    const pubCpu0 = process.cpuUsage();
+    const t0 = now();
+    const m0 = machineCpu();
+    let serverCpu = 0;
+    let s0: ProcStats | null = procStats(relay.pid());
+    let peakRss = 0;
+    let rss = 0;
+    const pubLoop = (async () => {
+      while (running) {
+        seq++;
+        dream = tick(dream, 1 / o.rate);
+        const t = now();
+        sentAt[seq] = t;
+        const m: StateMessage = { kind: 'state', protocol: PROTOCOL, from: 'loadtest', seq, clock: dream.clock, sentAt: t, clockAt: t, audio: 'audience', devices: 'all', dream };
+        publisher!.send(m);
+        const due = t0 + seq * period;
+        const wait = due - now();
+        if (wait > 0) await sleep(wait);
+        else await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const sample = () => {
+      const s = procStats(relay.pid());
+      if (s) {
+        rss = s.rssMB;
+        peakRss = Math.max(peakRss, s.peakRssMB);
+      }
+      return s;
+    };
+
+    let storm: LoadtestResult['storm'];
+    let stormFrom = Number.POSITIVE_INFINITY;
+    let stormTo = Number.NEGATIVE_INFINITY;
+    if (o.storm) {
+      await sleep((o.seconds * 1000) / 2);
+      const before = sample();
+      if (before && s0) serverCpu += before.cpuSeconds - s0.cpuSeconds;
+      // Updates still on their way when the server goes are lost with it: the storm begins at the
+      // oldest update some client has not had yet.
+      const { minLast } = await ask();
+      const killAt = now();
+      stormFrom = Math.min(seq + 1, minLast + 1);
+      log(`storm: restarting nats-server at seq ${seq}`);
+      await relay.restart();
+      const upAt = now();
+      const readySeq = seq + 1;
+      s0 = procStats(relay.pid());
+      procs.forEach((p) => p.send({ type: 'converge', readySeq } satisfies ToWorker));
+      const conv = await waitAll('converged', 60_000);
+      const at = conv.flatMap((c) => c.at);
+      const last = Math.max(...at);
+      stormTo = sentAt.findLastIndex((t) => t <= last);
+      storm = {
+        convergeSeconds: (last - killAt) / 1000,
+        convergeAfterUpSeconds: (last - upAt) / 1000,
+        downSeconds: (upAt - killAt) / 1000,
+        lostDuringStorm: 0,
+        p99MsDuringStorm: 0,
+        converged: at.filter((x) => !Number.isNaN(x)).length,
+      };
+      log(`storm: all ${storm.converged} converged ${storm.convergeSeconds.toFixed(2)} s after the restart began (server down ${storm.downSeconds.toFixed(2)} s)`);
+      const rest = o.seconds * 1000 - (now() - t0);
+      if (rest > 0) await sleep(rest);
+    } else {
+      const step = 1000;
+      while (now() - t0 < o.seconds * 1000) {
+        await sleep(Math.min(step, o.seconds * 1000 - (now() - t0)));
+        sample();
+      }
+    }
+    running = false;
+    await pubLoop;
+    const t1 = now();
+    const lastSeq = seq;
+    // Let the last updates arrive: until every client has the last one, or nothing more arrives for
+    // 3 s (60 s at most). What never arrives is lost; what arrives late shows in the latency.
+    procs.forEach((p) => p.send({ type: 'end', lastSeq } satisfies ToWorker));
+    {
+      let count = -1;
+      let still = now();
+      const drainFrom = now();
+      while (!inbox.every((q) => q.some((m) => m.type === 'last'))) {
+        const c = (await ask()).received;
+        if (c !== count) {
+          count = c;
+          still = now();
+        }
+        if (now() - still > 3000 || now() - drainFrom > 60_000) {
+          log(`not every client had the last update ${((now() - t1) / 1000).toFixed(1)} s after it was sent`);
+          break;
+        }
+        await sleep(250);
+      }
+      await waitAll('last', 1).catch(() => undefined);
+    }
+    // CPU over [start of publishing, all delivered]: the backlog drained after the last publish is work too.
+    const tDrained = now();
+    const m1 = machineCpu();
+    const end = sample();
+    if (end && s0) serverCpu += end.cpuSeconds - s0.cpuSeconds;
+    const clientCpu = (await askCpu()) - clientCpu0;
+    const pubCpu = process.cpuUsage(pubCpu0);
+    const cpuWall = (tDrained - t0) / 1000;
+    procs.forEach((p) => p.send({ type: 'report', sentAt, stormFrom, stormTo, lastSeq, firstSeq: 1 } satisfies ToWorker));
+    const reports = await waitAll('report', 60_000);
+    const hist = new Map<number, number>();
+    const stormHist = new Map<number, number>();
+    let delivered = 0;
+    let lost = 0;
+    let lostStorm = 0;
+    let maxMs = 0;
+    let disconnects = 0;
+    let slow = 0;
+    let sum = 0;
+    const probeHist = new Map<number, number>();
+    let probeMax = 0;
+    let probeLost = 0;
+    for (const [i, r] of reports.entries()) {
+      if (o.probes > 0 && i === o.workers) {
+        for (const [k, v] of r.hist) probeHist.set(k, (probeHist.get(k) ?? 0) + v);
+        probeMax = r.max;
+        probeLost = r.lost;
+      }
+      for (const [k, v] of r.hist) {
+        hist.set(k, (hist.get(k) ?? 0) + v);
+        sum += bucketMs(k) * v;
+      }
+      for (const [k, v] of r.stormHist) stormHist.set(k, (stormHist.get(k) ?? 0) + v);
+      delivered += r.delivered;
+      lost += r.lost;
+      lostStorm += r.lostStorm;
+      maxMs = Math.max(maxMs, r.max);
+      disconnects += r.disconnects;
+      slow += r.slow;
+    }
+    const steadyCount = [...hist.values()].reduce((a, b) => a + b, 0);
+    const wall = (t1 - t0) / 1000;
+    const p99 = percentile(hist, steadyCount, 0.99);
+    if (storm) {
+      storm.lostDuringStorm = lostStorm;
+      const stormCount = [...stormHist.values()].reduce((a, b) => a + b, 0);
+      storm.p99MsDuringStorm = percentile(stormHist, stormCount, 0.99);
+    }
+    const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+    const machinePercent = m0 && m1 ? ((m1.busy - m0.busy) / ((m1.total - m0.total) / cpus().length)) * 100 : Number.NaN;
+    const clientsPercent = (clientCpu / cpuWall) * 100;
+    const publisherPercent = ((pubCpu.user + pubCpu.system) / 1e6 / cpuWall) * 100;
+    const result: LoadtestResult = {
+      clients: o.clients,
+      seconds: o.seconds,
+      rate: o.rate,
+      workers: o.workers,
+      client: o.lean ? 'lean' : 'nats-core',
+      snapshotBytes,
+      published: lastSeq,
+      expected: lastSeq * connectMs.length,
+      delivered,
+      lost,
+      p50Ms: round(percentile(hist, steadyCount, 0.5)),
+      p95Ms: round(percentile(hist, steadyCount, 0.95)),
+      p99Ms: round(p99),
+      maxMs: round(maxMs),
+      meanMs: round(sum / Math.max(1, steadyCount)),
+      connect: { totalSeconds: round(connectTotal), p50Ms: round(connectMs[Math.floor(connectMs.length * 0.5)] ?? 0), p99Ms: round(connectMs[Math.floor(connectMs.length * 0.99)] ?? 0), maxMs: round(connectMs.at(-1) ?? 0), failed },
+      server: { cpuPercent: round((serverCpu / cpuWall) * 100, 1), cpuSeconds: round(serverCpu), rssMB: round(rss, 1), peakRssMB: round(peakRss, 1) },
+      clientsCpuPercent: round(clientsPercent, 1),
+      publisherCpuPercent: round(publisherPercent, 1),
+      machineCpuPercent: round(machinePercent, 1),
+      otherCpuPercent: round(Math.max(0, machinePercent - (serverCpu / cpuWall) * 100 - clientsPercent - publisherPercent), 1),
+      cores: cpus().length,
+      deliveredPerSecond: round(delivered / wall, 0),
+      deliveredMBps: round((delivered * (snapshotBytes + 150)) / wall / 1e6, 1),
+      disconnects,
+      slowConsumers: slow,
+      ...(storm ? { convergeSeconds: round(storm.convergeSeconds), storm: { ...storm, convergeSeconds: round(storm.convergeSeconds), convergeAfterUpSeconds: round(storm.convergeAfterUpSeconds), downSeconds: round(storm.downSeconds), p99MsDuringStorm: round(storm.p99MsDuringStorm) } } : {}),
+      ...(o.probes > 0
+        ? (() => {
+            const n = [...probeHist.values()].reduce((a, b) => a + b, 0);
+            return { probe: { clients: o.probes, p50Ms: round(percentile(probeHist, n, 0.5)), p95Ms: round(percentile(probeHist, n, 0.95)), p99Ms: round(percentile(probeHist, n, 0.99)), maxMs: round(probeMax), lost: probeLost } };
+          })()
+        : {}),
+      budget: {
+        ...BUDGET,
+        met: p99 <= BUDGET.p99Ms && lost === BUDGET.lost && failed === 0 && (!storm || storm.convergeSeconds <= BUDGET.convergeSeconds),
+      },
+    };
+    return result;
+  } finally {
+    for (const p of procs) {
+      p.send({ type: 'exit' } satisfies ToWorker);
+    }
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((r) => {
+            const t = setTimeout(() => {
+              p.kill('SIGKILL');
+              r();
+            }, 5000);
+            p.once('exit', () => {
+              clearTimeout(t);
+              r();
+            });
+          }),
+      ),
+    );
+    publisher?.close();
+    await relay.stop();
+  }
+};
+
+const parseArgs = (argv: string[]): LoadtestOptions => {
+  const o: LoadtestOptions = { clients: 100, seconds: 10, rate: 60, storm: false, workers: 2, lean: false, probes: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const num = (min: number, max: number) => {
+      const n = Number(val());
+      if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${a}: expected a number from ${min} to ${max}`);
+      return n;
+    };
+    if (a === '--clients') o.clients = Math.round(num(1, LIMITS.clients));
+    else if (a === '--seconds') o.seconds = num(1, LIMITS.seconds);
+    else if (a === '--rate') o.rate = num(1, 240);
+    else if (a === '--workers') o.workers = Math.round(num(1, 16));
+    else if (a === '--json') o.json = val();
+    else if (a === '--storm') o.storm = true;
+    else if (a === '--lean') o.lean = true;
+    else if (a === '--probes') o.probes = Math.round(num(1, 100));
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('npm run loadtest -- --clients N [--seconds S] [--json FILE] [--storm] [--rate 60] [--workers 2] [--lean] [--probes P]\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  if (o.probes >= o.clients) throw new Error('--probes: fewer than --clients');
+  o.workers = Math.min(o.workers, o.clients - o.probes);
+  return o;
+};
+
+const main = async () => {
+  if (process.argv.includes('--worker')) {
+    worker();
+    return;
+  }
+  let o: LoadtestOptions;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`loadtest: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  // Stops by itself: the whole run is cut off well after its planned end.
+  const hard = setTimeout(() => {
+    process.stderr.write('loadtest: took too long; stopping\n');
+    process.exit(3);
+  }, (o.seconds + 120) * 1000 + o.clients * 20);
+  hard.unref();
+  // Ctrl-C or a kill: exit through the 'exit' hooks, which stop nats-server.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+  const r = await runLoadtest(o);
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(22)}${v}\n`);
+  line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} updates/s of ${r.snapshotBytes} B for ${r.seconds} s`);
+  line('latency', `p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms  (mean ${r.meanMs} ms)`);
+  line('lost', `${r.lost} of ${r.expected} (delivered ${r.delivered}; ${r.deliveredPerSecond}/s, ${r.deliveredMBps} MB/s)`);
+  line('connect', `all in ${r.connect.totalSeconds} s; each p50 ${r.connect.p50Ms} ms  p99 ${r.connect.p99Ms} ms  max ${r.connect.maxMs} ms; failed ${r.connect.failed}`);
+  line('nats-server', `CPU ${r.server.cpuPercent} % of a core (${r.server.cpuSeconds} s); RSS ${r.server.rssMB} MB (peak ${r.server.peakRssMB} MB)`);
+  line('clients, publisher', `CPU ${r.clientsCpuPercent} %, ${r.publisherCpuPercent} % of a core; ${r.disconnects} disconnects, ${r.slowConsumers} slow consumers`);
+  line('machine', `CPU ${r.machineCpuPercent} % of ${r.cores * 100} % busy; other programs ${r.otherCpuPercent} %`);
+  if (r.probe) line('probes', `${r.probe.clients} at high priority: p50 ${r.probe.p50Ms} ms  p95 ${r.probe.p95Ms} ms  p99 ${r.probe.p99Ms} ms  max ${r.probe.maxMs} ms; lost ${r.probe.lost}`);
+  if (r.storm) line('storm', `converged in ${r.storm.convergeSeconds} s from the restart (${r.storm.convergeAfterUpSeconds} s after it was up; down ${r.storm.downSeconds} s); ${r.storm.lostDuringStorm} lost during it`);
+  line('budget', `${r.budget.met ? 'met' : 'MISSED'} (p99 ≤ ${BUDGET.p99Ms} ms, ${BUDGET.lost} lost${o.storm ? `, converge ≤ ${BUDGET.convergeSeconds} s` : ''})`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);
+  process.exit(0);
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) void main();

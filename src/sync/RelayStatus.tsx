@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import type { CSSProperties } from 'react';
+import { useRuntime } from '../store/react.tsx';
+import { useSyncStatus } from './useSyncStatus.ts';
+import type { LinkState } from './protocol.ts';
+
+const COLOURS: Record<LinkState, string> = { connected: '#7dffb0', connecting: '#ffd36b', reconnecting: '#ffb86b', closed: '#ff5c7a' };
+const LABELS: Record<LinkState, string> = { connected: 'connected', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'closed' };
+
+const box: CSSProperties = {
+  background: 'rgba(10, 12, 30, 0.78)',
+  border: '1px solid rgba(140, 150, 255, 0.25)',
+  borderRadius: 10,
+  padding: '8px 10px',
+  fontSize: 12,
+  lineHeight: 1.5,
+  color: '#d8dcff',
+};
+const field: CSSProperties = { background: '#1a1d3a', color: 'inherit', border: '1px solid #3a3f7a', borderRadius: 6, padding: '2px 6px', font: 'inherit' };
+
+const ago = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min`);
+
+/**
+ * The performer's view of the sync: the relay (or this browser's windows), its link, the devices
+ * heard from, and which audience devices play the symphony. Mount it in the performer view.
+ */
+export const RelayStatus = () => {
+  const { sync } = useRuntime();
+  const s = useSyncStatus();
+  const [names, setNames] = useState(() => (sync.role === 'performer' && sync.sync.audioDevices() !== 'all' ? (sync.sync.audioDevices() as string[]).join(', ') : ''));
+  if (sync.role !== 'performer') return null;
+  const devices = s.devices;
+  const relay = s.carrier === 'relay';
+  const setDevices = (mode: string, text = names) => {
+    sync.sync.setAudioDevices(mode === 'all' ? 'all' : text.split(/[\s,]+/).filter(Boolean));
+  };
+  return (
+    <section className="relay-status" data-testid="relay-status" data-state={s.link} style={box}>
+      <div>
+        <span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, marginRight: 6, background: COLOURS[s.link] }} />
+        {relay ? (
+          <>
+            relay <strong>{LABELS[s.link]}</strong> for {ago(s.linkForMs)}
+            {s.connects > 1 ? ` · ${s.connects - 1} reconnect${s.connects > 2 ? 's' : ''}` : ''}
+          </>
+        ) : (
+          <>this browser's windows (no relay)</>
+        )}
+      </div>
+      {relay && <div style={{ opacity: 0.7, wordBreak: 'break-all' }}>{s.relay}</div>}
+      <div>
+        {s.audiences ?? 0} {relay ? 'device' : 'audience window'}
+        {(s.audiences ?? 0) === 1 ? '' : 's'} · {s.sent ?? 0} states sent
+      </div>
+      {s.refused && (
+        <div role="alert" data-testid="relay-refused" style={{ color: '#ff8aa0' }}>
+          the relay refused: {s.refused}
+          {relay ? ' (is ?pass= the one npm run relay printed?)' : ''}
+        </div>
+      )}
+      {s.error && s.link !== 'connected' && <div style={{ color: '#ffb86b' }}>{s.error}</div>}
+      <label style={{ display: 'flex', gap: 6, alignItems: 'center', marginTop: 4 }}>
+        symphony on
+        <select
+          aria-label="audience devices that play"
+          data-testid="audio-devices"
+          style={field}
+          value={devices === 'all' ? 'all' : 'named'}
+          onChange={(e) => setDevices(e.target.value)}
+          disabled={s.audio !== 'audience'}
+          title={s.audio !== 'audience' ? 'the symphony plays in this window' : ''}
+        >
+          <option value="all">every device</option>
+          <option value="named">named devices</option>
+        </select>
+      </label>
+      {devices !== 'all' && s.audio === 'audience' && (
+        <input
+          aria-label="device names"
+          placeholder="?device= names, comma separated"
+          style={{ ...field, width: '100%', boxSizing: 'border-box', marginTop: 4 }}
+          value={names}
+          onChange={(e) => {
+            setNames(e.target.value);
+            setDevices('named', e.target.value);
+          }}
+        />
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,205 @@
+import { errors, nkeyAuthenticator, wsconnect } from '@nats-io/nats-core';
+import type { NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
+import { isClockReply, isClockRequest, isSyncMessage, observable, PROTOCOL, subjects } from './protocol.ts';
+import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
+
+/**
+ * The carrier between devices: NATS over WebSocket, straight from the browser to the relay
+ * (`npm run relay`). One room is two subjects: the performer publishes every state on
+ * `dreamscape.<room>.state`, which every device subscribes to; devices ask the performer's clock
+ * by request/reply on `dreamscape.<room>.clock`. The relay lets only the performer's credential
+ * publish state; a device without it may subscribe and ask the clock, nothing else.
+ *
+ * It reconnects forever, with jitter so a thousand devices do not all knock at once after the
+ * relay restarts; while it is away the page keeps dreaming on its last state, and the
+ * performer's next state (at once on its own reconnect, and every second) brings it back in step.
+ */
+export interface RelayOptions {
+  /** ws:// or wss:// address of the relay's WebSocket listener. */
+  url: string;
+  room: string;
+  /**
+   * The performer publishes states and answers the clock; an audience device listens to states and
+   * asks the clock. Each subscribes only to what its role may (the relay refuses anything else).
+   */
+  role: 'performer' | 'audience';
+  /** The performer's credential; an audience connects without one. */
+  user?: string;
+  pass?: string;
+  /** Or the performer's nkey seed (SU…): the relay then knows only its public key. */
+  nkey?: string;
+  /** A name the relay shows for this connection. */
+  name?: string;
+  /** Node has no WebSocket before v22: pass one (the `ws` package) there. */
+  wsFactory?: WsSocketFactory;
+  /** Reconnect wait and jitter (ms): the next try is after wait + random(0..jitter). */
+  reconnectTimeWait?: number;
+  reconnectJitter?: number;
+}
+
+export interface NatsCarrier extends Carrier {
+  askClock(request: ClockRequest, timeoutMs: number): Promise<ClockReply>;
+  answerClock(fn: (request: ClockRequest) => ClockReply): () => void;
+  /** Resolves once connected the first time (never rejects: it keeps trying). */
+  ready(): Promise<void>;
+  /** The underlying connection once there (for tests and tools). */
+  connection(): NatsConnection | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encode = (m: unknown): Uint8Array => encoder.encode(JSON.stringify(m));
+const decode = (data: Uint8Array): unknown => {
+  try {
+    return JSON.parse(decoder.decode(data)) as unknown;
+  } catch {
+    return null;
+  }
+};
+
+export const RECONNECT_TIME_WAIT_MS = 500;
+export const RECONNECT_JITTER_MS = 1000;
+
+export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
+  const subject = subjects(options.room);
+  const link = observable<LinkInfo>({ carrier: 'relay', relay: options.url, state: 'connecting', since: Date.now(), connects: 0, refused: null, error: null });
+  const update = (patch: Partial<LinkInfo>) => {
+    const prev = link.get();
+    const next = { ...prev, ...patch };
+    if (patch.state !== undefined && patch.state !== prev.state) next.since = Date.now();
+    link.set(next);
+  };
+  const listeners = new Set<(m: SyncMessage) => void>();
+  let answer: ((r: ClockRequest) => ClockReply) | null = null;
+  let nc: NatsConnection | null = null;
+  let closed = false;
+  let resolveReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => {
+    resolveReady = r;
+  });
+
+  const start = async () => {
+    const conn = await wsconnect({
+      servers: options.url,
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.pass !== undefined ? { pass: options.pass } : {}),
+      ...(options.nkey !== undefined ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.nkey)) } : {}),
+      ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}),
+      name: options.name ?? `dreamscape ${options.pass === undefined && options.nkey === undefined ? 'audience' : 'performer'}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: options.reconnectTimeWait ?? RECONNECT_TIME_WAIT_MS,
+      reconnectJitter: options.reconnectJitter ?? RECONNECT_JITTER_MS,
+      reconnectJitterTLS: options.reconnectJitter ?? RECONNECT_JITTER_MS,
+      waitOnFirstConnect: true,
+      ignoreAuthErrorAbort: true,
+      // A phone that drops off Wi-Fi leaves a half-open socket: find out within ~10 s.
+      pingInterval: 5000,
+      maxPingOut: 2,
+      noEcho: true,
+    });
+    if (closed) {
+      await conn.close();
+      return;
+    }
+    nc = conn;
+    update({ state: 'connected', connects: link.get().connects + 1, error: null });
+    resolveReady();
+    if (options.role === 'audience') {
+      conn.subscribe(subject.state, {
+        callback: (err, msg) => {
+          if (err) {
+            update({ refused: err.message });
+            return;
+          }
+          const m = decode(msg.data);
+          if (!isSyncMessage(m)) return;
+          for (const fn of listeners) fn(m);
+        },
+      });
+    }
+    if (answer) subscribeClock(conn);
+    void (async () => {
+      for await (const s of conn.status()) {
+        switch (s.type) {
+          case 'disconnect':
+          case 'staleConnection':
+            update({ state: 'reconnecting' });
+            break;
+          case 'reconnect':
+            update({ state: 'connected', connects: link.get().connects + 1, error: null });
+            break;
+          case 'error':
+            // A clock answer later than the relay allows (the page was busy for seconds, loading
+            // or drawing) is refused too: it was of no use to anyone by then, and it is no alarm.
+            if (s.error instanceof errors.PermissionViolationError && /Publish to "_INBOX\./.test(s.error.message)) break;
+            if (s.error instanceof errors.PermissionViolationError || s.error instanceof errors.AuthorizationError) update({ refused: s.error.message });
+            else update({ error: s.error.message });
+            break;
+          case 'close':
+            update({ state: 'closed' });
+            break;
+          default:
+            break;
+        }
+      }
+    })();
+    void conn.closed().then((err) => update({ state: 'closed', ...(err ? { error: err.message } : {}) }));
+  };
+
+  let clockSubscribed = false;
+  const subscribeClock = (conn: NatsConnection) => {
+    if (clockSubscribed) return;
+    clockSubscribed = true;
+    conn.subscribe(subject.clock, {
+      callback: (err, msg) => {
+        if (err) {
+          update({ refused: err.message });
+          return;
+        }
+        const req = decode(msg.data);
+        if (!answer || !isClockRequest(req) || !msg.reply) return;
+        msg.respond(encode(answer(req)));
+      },
+    });
+  };
+
+  start().catch((e: unknown) => update({ state: 'closed', error: e instanceof Error ? e.message : String(e) }));
+
+  return {
+    link,
+    ready: () => ready,
+    connection: () => nc,
+    send: (m) => {
+      // Only states cross a relay (an audience's hello is its first clock ping). While the link
+      // is down nothing is queued: the state sent on reconnect supersedes anything missed.
+      if (m.kind !== 'state' || !nc || link.get().state !== 'connected') return;
+      nc.publish(subject.state, encode(m));
+    },
+    onMessage: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    askClock: async (request, timeoutMs) => {
+      if (!nc || link.get().state !== 'connected') throw new Error('relay not connected');
+      const reply = await nc.request(subject.clock, encode(request), { timeout: timeoutMs });
+      const m = decode(reply.data);
+      if (!isClockReply(m)) throw new Error('bad clock reply');
+      return m;
+    },
+    answerClock: (fn) => {
+      answer = fn;
+      if (nc) subscribeClock(nc);
+      return () => {
+        answer = null;
+      };
+    },
+    close: () => {
+      closed = true;
+      listeners.clear();
+      void nc?.close();
+    },
+  };
+};
+
+/** A clock reply with this page's wall clock. */
+export const clockReply = (now: number): ClockReply => ({ kind: 'clock', protocol: PROTOCOL, t: now });
