@@ -32,7 +32,9 @@ interface Sample {
   geometries: number;
   textures: number;
   programs: number;
+  /** Live audio nodes the engine keeps (voices, effects, bus); notes in flight come and go. */
   audioNodes: number;
+  notesInFlight: number;
   fps: number;
   act: number;
   preset: string;
@@ -69,12 +71,12 @@ const main = async () => {
       const heap = await cdp.send('Runtime.getHeapUsage');
       const s = await page.evaluate(() => {
         const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; fps: number })();
-        const sym = window.dreamscape.symphony as undefined | { nodes(): { total: number } | number };
+        const sym = window.dreamscape.symphony as undefined | { nodes(): { persistent: number; notes: number } | null };
         const n = sym?.nodes();
         const state = window.dreamscape.state();
-        return { ...st, audioNodes: typeof n === 'number' ? n : (n?.total ?? -1), act: state.act.index, preset: state.preset };
+        return { ...st, audioNodes: n?.persistent ?? -1, notesInFlight: n?.notes ?? -1, act: state.act.index, preset: state.preset };
       });
-      return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, fps: s.fps, act: s.act, preset: s.preset };
+      return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, notesInFlight: s.notesInFlight, fps: s.fps, act: s.act, preset: s.preset };
     };
 
     const presets = await page.evaluate(() => window.dreamscape.presets());
@@ -82,7 +84,7 @@ const main = async () => {
     const end = start + minutes * 60_000;
     let nextSample = start + SAMPLE_MS;
     let n = 0;
-    console.log('   t(s)  heap MB  geo  tex  prog  audio nodes  fps  act preset');
+    console.log('   t(s)  heap MB  geo  tex  prog  audio nodes (+notes)  fps  act preset');
     while (Date.now() < end) {
       n++;
       const r = rand();
@@ -108,7 +110,7 @@ const main = async () => {
         samples.push(s);
         nextSample += SAMPLE_MS;
         console.log(
-          `${String(s.t).padStart(7)} ${s.heapMB.toFixed(1).padStart(8)} ${String(s.geometries).padStart(4)} ${String(s.textures).padStart(4)} ${String(s.programs).padStart(5)} ${String(s.audioNodes).padStart(12)} ${s.fps.toFixed(0).padStart(4)} ${String(s.act).padStart(4)} ${s.preset}`,
+          `${String(s.t).padStart(7)} ${s.heapMB.toFixed(1).padStart(8)} ${String(s.geometries).padStart(4)} ${String(s.textures).padStart(4)} ${String(s.programs).padStart(5)} ${`${s.audioNodes} (+${s.notesInFlight})`.padStart(20)} ${s.fps.toFixed(0).padStart(4)} ${String(s.act).padStart(4)} ${s.preset}`,
         );
       }
     }
