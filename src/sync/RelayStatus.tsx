@@ -59,6 +59,8 @@ export const RelayStatus = () => {
         </div>
       )}
       {s.error && s.link !== 'connected' && <div style={{ color: '#ffb86b' }}>{s.error}</div>}
+      {/* Which devices play is a relay matter; where the music plays at all is the Symphony panel's "plays in". */}
+      {relay && (
       <label style={{ display: 'flex', gap: 6, alignItems: 'center', marginTop: 4 }}>
         symphony on
         <select
@@ -74,7 +76,8 @@ export const RelayStatus = () => {
           <option value="named">named devices</option>
         </select>
       </label>
-      {devices !== 'all' && s.audio === 'audience' && (
+      )}
+      {relay && devices !== 'all' && s.audio === 'audience' && (
         <input
           aria-label="device names"
           placeholder="?device= names, comma separated"
