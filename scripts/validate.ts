@@ -16,7 +16,8 @@ const files = args.length
 
 let bad = 0;
 for (const file of files) {
-  const name = relative(process.cwd(), file) || file;
+  // A file named on the command line is printed as it was typed; presets/ relative to here.
+  const name = args.length ? file : relative(process.cwd(), file) || file;
   let text: string;
   try {
     const size = statSync(file).size;
