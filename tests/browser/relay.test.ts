@@ -128,6 +128,8 @@ describe('performer and audience through the NATS relay', () => {
       }, 10);
     });
     const { page: impostor } = await openView(await context(), { room, relay: relayUrl, tiles: 64 });
+    // under load the relay chunk and the connection can take a while: publish once connected
+    await waitSync(impostor, "s.link === 'connected'", 20_000);
     await impostor.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'unity', value: 0.999 }));
     const refused = (await (
       await impostor.waitForFunction(
@@ -136,7 +138,7 @@ describe('performer and audience through the NATS relay', () => {
           return s.refused !== null && /Permissions Violation for Publish/.test(s.refused) ? s.refused : false;
         },
         undefined,
-        { timeout: 10_000, polling: 20 },
+        { timeout: 20_000, polling: 20 },
       )
     ).jsonValue()) as string;
     expect(refused).toMatch(new RegExp(`Publish to "dreamscape\\.${room}\\.state"`));
