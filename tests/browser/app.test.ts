@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launch, openView } from './browser.ts';
+import { describe, expect, it } from 'vitest';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-  browser = await launch();
-  context = await browser.newContext();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+import { browserPerFile, openView } from './browser.ts';
+
+const shared = browserPerFile();
 
 describe('app shell and scripting API', () => {
   it('boots the default preset and exposes the scripting API', async () => {
-    const { page, errors } = await openView(context);
+    const { page, errors } = await openView(shared.context);
     const s = await page.evaluate(() => ({ v: window.dreamscape.version, presets: window.dreamscape.presets(), state: window.dreamscape.state() }));
     expect(s.presets).toContain('dream-temple');
     expect(s.presets).toHaveLength(5);
@@ -26,7 +18,7 @@ describe('app shell and scripting API', () => {
   });
 
   it('dispatches actions and refuses bad ones with a clear error', async () => {
-    const { page } = await openView(context, { preset: 'sleep-square', seed: 7, tiles: 1000 });
+    const { page } = await openView(shared.context, { preset: 'sleep-square', seed: 7, tiles: 1000 });
     const r = await page.evaluate(() => {
       const d = window.dreamscape;
       d.dispatch({ type: 'fracture', amount: 0.8 });
@@ -47,7 +39,7 @@ describe('app shell and scripting API', () => {
   });
 
   it('reports a bad URL parameter on screen and starts anyway', async () => {
-    const { page, errors } = await openView(context, { tiles: 'lots', preset: 'nowhere' });
+    const { page, errors } = await openView(shared.context, { tiles: 'lots', preset: 'nowhere' });
     await page.getByTestId('problems').waitFor();
     const text = await page.getByTestId('problems').innerText();
     expect(text).toContain('?tiles=lots');
@@ -58,7 +50,7 @@ describe('app shell and scripting API', () => {
   });
 
   it('rejects a bad preset with its problems, shows them and keeps the dream', async () => {
-    const { page } = await openView(context);
+    const { page } = await openView(shared.context);
     await page.evaluate(() => window.dreamscape.dispatch({ type: 'fracture', amount: 0.4 }));
     const rejected = await page.evaluate(async () => {
       try {
@@ -80,7 +72,7 @@ describe('app shell and scripting API', () => {
   });
 
   it('loads a bundled preset by id with a morph', async () => {
-    const { page } = await openView(context);
+    const { page } = await openView(shared.context);
     await page.evaluate(() => window.dreamscape.clock.pause());
     const mid = await page.evaluate(async () => {
       await window.dreamscape.loadPreset('dream-hub', { morphSeconds: 4 });

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, openView } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserPerFile, openView } from './browser.ts';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-  browser = await launch();
-  context = await browser.newContext();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const shared = browserPerFile();
 
 interface Status {
   phase: string;
@@ -39,7 +31,7 @@ const waitForPhase = (page: Page, phase: string, timeout = 15_000) =>
 
 describe('the neuro-symphony in Chromium', () => {
   it('renders offline with renderAudio: heard, under -1 dBFS, finite, the same for the same seed', async () => {
-    const { page, errors } = await openView(context);
+    const { page, errors } = await openView(shared.context);
     page.on('response', (r) => {
       if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.url()}`);
     });
@@ -107,7 +99,7 @@ describe('the neuro-symphony in Chromium', () => {
   });
 
   it('enters the dream on the gesture, plays on the Transport clock, and comes back after a suspension', async () => {
-    const { page, errors } = await openView(context);
+    const { page, errors } = await openView(shared.context);
     await defineHelper(page);
     await page.getByTestId('enter-dream').click();
     await waitForPhase(page, 'playing');
@@ -175,7 +167,7 @@ describe('the neuro-symphony in Chromium', () => {
   });
 
   it('switching presets 50 times leaves the number of live audio nodes where it started', async () => {
-    const { page, errors } = await openView(context);
+    const { page, errors } = await openView(shared.context);
     await defineHelper(page);
     await page.getByTestId('enter-dream').click();
     await waitForPhase(page, 'playing');

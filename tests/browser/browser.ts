@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { Browser } from 'playwright-core';
 
 export { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.ts';
 export const launch = launchChromium;
@@ -25,4 +26,17 @@ export const openView = async (context: BrowserContext, params: Record<string, s
   await page.goto(`${baseUrl()}/?${q.toString()}`);
   await page.waitForFunction(() => typeof window.dreamscape?.state === 'function', undefined, { timeout: 60_000 });
   return { page, errors };
+};
+
+/** One Chromium and one context for a test file: launched before its tests, closed after. */
+export const browserPerFile = (): { readonly browser: Browser; readonly context: BrowserContext } => {
+  const handle = {} as { browser: Browser; context: BrowserContext };
+  beforeAll(async () => {
+    handle.browser = await launch();
+    handle.context = await handle.browser.newContext();
+  });
+  afterAll(async () => {
+    await handle.browser?.close();
+  });
+  return handle;
 };

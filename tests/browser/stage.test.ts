@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openView } from './browser.ts';
+import { browserPerFile, openView } from './browser.ts';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-  browser = await launch();
-  context = await browser.newContext();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const shared = browserPerFile();
 
 const state = (page: Page) => page.evaluate(() => window.dreamscape.state());
 /** Wait until the audience shows what the performer shows. */
@@ -24,8 +16,8 @@ const follows = async (audience: Page, check: string, arg: unknown) => {
 describe('performer and audience', () => {
   it('the audience follows the API, leva and keys; it has no leva; a late audience gets the current state', async () => {
     const room = `stage-${Date.now()}`;
-    const { page: performer, errors } = await openView(context, { room, tiles: 1000 });
-    const { page: audience, errors: audienceErrors } = await openView(context, { room, view: 'audience', tiles: 1000 });
+    const { page: performer, errors } = await openView(shared.context, { room, tiles: 1000 });
+    const { page: audience, errors: audienceErrors } = await openView(shared.context, { room, view: 'audience', tiles: 1000 });
 
     // through the scripting API
     await performer.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'unity', value: 0.123 }));
@@ -71,7 +63,7 @@ describe('performer and audience', () => {
     expect(await audience.evaluate(() => (window.dreamscape.sync as () => { audioHere: boolean })().audioHere)).toBe(true);
 
     // a late audience gets the current state
-    const { page: late } = await openView(context, { room, view: 'audience' });
+    const { page: late } = await openView(shared.context, { room, view: 'audience' });
     await follows(late, 's.act.index === 1 && Math.abs(s.unity - arg) < 0.2 && s.mosaic.tiles === 1000', (await state(performer)).unity);
 
     // the performer leaves: the audience keeps dreaming on its last state
@@ -89,7 +81,7 @@ describe('performer and audience', () => {
 
   it('importing a bad preset shows its problems and the dream goes on; a good one morphs in', async () => {
     const room = `import-${Date.now()}`;
-    const { page } = await openView(context, { room, tiles: 1000 });
+    const { page } = await openView(shared.context, { room, tiles: 1000 });
     const dir = mkdtempSync(join(tmpdir(), 'dreamscape-import-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: 1, id: 'bad', depth: 'deep', acts: [] }));
@@ -118,7 +110,7 @@ describe('performer and audience', () => {
   });
 
   it('picking a preset morphs to it over the chosen time', async () => {
-    const { page } = await openView(context, { room: `pick-${Date.now()}`, tiles: 1000 });
+    const { page } = await openView(shared.context, { room: `pick-${Date.now()}`, tiles: 1000 });
     await page.selectOption('[data-testid="preset-select"]', 'sleep-square');
     await page.fill('input[aria-label="morph seconds"]', '2');
     await page.click('[data-testid="preset-morph"]');
