@@ -69,6 +69,8 @@ describe('performer and audience', () => {
     // the performer leaves: the audience keeps dreaming on its last state
     await performer.close();
     const t0 = (await state(audience)).clock;
+    // its own clock goes on (a loaded machine may draw a frame only every second or so)
+    await audience.waitForFunction((t) => window.dreamscape.state().clock > t, t0, { timeout: 10_000 });
     await audience.waitForTimeout(600);
     const after = await state(audience);
     expect(after.clock).toBeGreaterThan(t0);
