@@ -131,7 +131,10 @@ describe('the neuro-symphony in Chromium', () => {
     );
     expect(clock.frames).toBeGreaterThan(1);
     expect(clock.transport).toBeGreaterThan(1);
-    expect(clock.worst).toBeLessThan(0.002);
+    // The dream clock read the Transport in our frame callback, the test reads it in its own,
+    // later in the same frame: the audio clock moves in 128-sample render quanta (2.9 ms at
+    // 44.1 kHz), so the two reads can straddle one quantum boundary, never more.
+    expect(clock.worst).toBeLessThan(128 / 44100 + 0.0005);
     expect(clock.notes).toBeGreaterThan(0);
 
     // Suspended (as a browser does when it takes the device away): a notice, one click resumes.
