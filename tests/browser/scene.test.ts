@@ -293,6 +293,8 @@ describe('adaptive quality', () => {
     try {
       const context = await browser.newContext({ deviceScaleFactor: 1 });
       const { page } = await openView(context, { view: 'audience', room: 'adaptive', tiles: 4096 }, { width: 1280, height: 720 });
+      // stats() is registered when the scene mounts, after the API itself: wait for the first frame.
+      await page.waitForFunction(() => (window.dreamscape.stats as (() => SceneStats) | undefined)?.().ready === true, undefined, { timeout: 60_000 });
       const first = await page.evaluate(() => (window.dreamscape.stats as () => { pixelRatio: number })().pixelRatio);
       expect(first).toBe(1);
       // SwiftShader draws this scene far below 36 fps at 1280x720: the ratio must step down
