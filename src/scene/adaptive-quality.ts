@@ -18,6 +18,9 @@ export interface AdaptiveOptions {
   maxRatio: number;
 }
 
+/** Seconds between frames beyond which the gap is a pause, not a slow frame (2 fps still counts). */
+export const MAX_FRAME_GAP = 2;
+
 export const ADAPTIVE_DEFAULTS: AdaptiveOptions = { lowFps: 36, highFps: 55, windowSeconds: 1.5, upSeconds: 4, maxRatio: 1.5 };
 
 export class AdaptiveQuality {
@@ -40,11 +43,12 @@ export class AdaptiveQuality {
   }
 
   /**
-   * A frame was drawn at `nowSeconds`. Gaps over half a second (a paused clock, a hidden tab) are
-   * not slowness and restart the window. Returns the new ratio when it changes, else null.
+   * A frame was drawn at `nowSeconds`. Gaps over MAX_FRAME_GAP seconds (a hidden tab, a stalled
+   * page) are not slowness and restart the window; a frame every half second is, and is exactly
+   * when the ratio must fall. Returns the new ratio when it changes, else null.
    */
   frame(nowSeconds: number, lastSeconds: number | null): number | null {
-    if (lastSeconds === null || nowSeconds - lastSeconds > 0.5) {
+    if (lastSeconds === null || nowSeconds - lastSeconds > MAX_FRAME_GAP) {
       this.windowStart = nowSeconds;
       this.frames = 0;
       return null;

@@ -23,6 +23,12 @@ describe('adaptive quality', () => {
     expect(q.ratio()).toBe(PIXEL_RATIOS[PIXEL_RATIOS.length - 1]);
   });
 
+  it('steps down even at 1.5 frames a second (software WebGL at full size)', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    const { changes } = run(q, 1.5, 20, 0);
+    expect(changes).toEqual([0.85, 0.7, 0.6, 0.5]);
+  });
+
   it('steps back up only after a sustained headroom, never above the device ratio', () => {
     const q = new AdaptiveQuality({ maxRatio: 1.25 });
     const slow = run(q, 25, 4, 0);
@@ -35,9 +41,9 @@ describe('adaptive quality', () => {
   it('holds steady at a healthy frame rate and ignores pauses', () => {
     const q = new AdaptiveQuality({ maxRatio: 1 });
     expect(run(q, 45, 10, 0).changes).toEqual([]);
-    // a paused clock: one frame every 2 s is not slowness
+    // a hidden tab: one frame every 3 s is not slowness
     let last: number | null = 100;
-    for (let t = 102; t < 130; t += 2) {
+    for (let t = 103; t < 130; t += 3) {
       expect(q.frame(t, last)).toBeNull();
       last = t;
     }
