@@ -8,6 +8,7 @@ import * as Tone from 'tone';
 import type { DreamState, Voice } from '../model/index.ts';
 import { tick } from '../model/index.ts';
 import { impulseResponse } from './impulse.ts';
+import { Echo, Hall, Vibrato } from './nodes.ts';
 import { midiToHz, score, scoreParams } from './score.ts';
 import type { GlitchEvent, NoteEvent, SymphonyParams } from './score.ts';
 
@@ -56,9 +57,10 @@ interface Overtone {
 }
 
 /**
- * How a voice makes a note. Each note is a handful of one-shot nodes (oscillators, an envelope
- * gain, perhaps an FM modulator or a sweeping filter) made when it is scheduled and disposed when
- * it has rung out: nothing runs between notes, and offline renders stay fast.
+ * How a voice makes a note. Each note is a handful of one-shot native nodes (oscillators, an
+ * envelope gain, perhaps an FM modulator or a sweeping filter) made when it is scheduled and let
+ * go when it has rung out: nothing runs between notes, and offline renders stay fast. (A pool of
+ * long-lived voices would keep its oscillators running between notes: more work, not less.)
  */
 interface Recipe {
   partials: Overtone[];
@@ -204,7 +206,8 @@ interface VoiceChain {
 }
 
 interface SoundingNote {
-  nodes: Tone.ToneAudioNode[];
+  /** Native nodes: a note's nodes are made by the hundred, so without Tone's wrappers. */
+  nodes: AudioNode[];
   end: number;
 }
 
@@ -255,7 +258,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
   private readonly transport: Tone.BaseContext['transport'];
   private readonly mixBus: Tone.Gain;
   private readonly echoBus: Tone.Gain;
-  private readonly echo: Tone.FeedbackDelay;
+  private readonly echo: Echo;
   private readonly crushDry: Tone.Gain;
   private readonly crushDrive: Tone.Gain;
   private readonly crushWet: Tone.Gain;
@@ -322,9 +325,11 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
     // ---- reverb: a room (a short convolution: early, diffuse) that feeds a hall (a bank of
     // damped feedback combs, Freeverb's, for the long tail); depth moves from room to hall.
-    // A long convolution would sound as good but renders offline several times slower.
+    // A long convolution would sound as good but renders offline several times slower. The
+    // room's 1.3 s response is kept to 0.6 s, where it is 30 dB down under the hall's tail: the
+    // convolution costs a third less, the decay of the whole reverb moves by under a decibel.
     const sr = ctx.sampleRate;
-    const [irL, irR] = impulseResponse({ rt60: 1.2, seconds: 1.3, predelay: 0.012, damping: 0.55, seed: 101 }, sr);
+    const [irL, irR] = impulseResponse({ rt60: 1.2, seconds: 1.3, predelay: 0.012, damping: 0.55, seed: 101, keep: 0.6 }, sr);
     const ir = ctx.createBuffer(2, irL.length, sr);
     ir.copyToChannel(irL as Float32Array<ArrayBuffer>, 0);
     ir.copyToChannel(irR as Float32Array<ArrayBuffer>, 1);
@@ -335,7 +340,9 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     this.reverbSend.connect(room);
     room.fan(this.roomSend, this.hallSend);
     this.roomSend.connect(masterSum);
-    this.hallSend.connect(this.makeHall(masterSum));
+    // The hall: eight damped feedback combs in parallel (Freeverb's tunings, stretched).
+    const hall = this.own(new Hall({ context: ctx, combs: HALL_COMBS, scale: 1.35, rt60: 6, damping: this.hz(3800), dampingQ: -4, level: HALL_LEVEL }));
+    this.hallSend.chain(hall, masterSum);
 
     // ---- the band: voices → mix → tone → crush → stutter → wobble → (dry, room, hall) ---------
     this.mixBus = gain(1);
@@ -372,7 +379,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
     // A tempo-synced echo for the bells, plucks and lead, fed back into the band.
     this.echoBus = gain(0.4);
-    this.echo = this.own(new Tone.FeedbackDelay({ context: ctx, delayTime: 0.6, feedback: 0.35, wet: 1, maxDelay: 4 }));
+    this.echo = this.own(new Echo({ context: ctx, delayTime: 0.6, feedback: 0.35, maxDelay: 4 }));
     const echoTone = this.own(new Tone.BiquadFilter({ context: ctx, type: 'bandpass', frequency: 1600, Q: 0.5 }));
     this.echoBus.chain(this.echo, echoTone, this.mixBus);
 
@@ -395,31 +402,6 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     });
   }
 
-  /** The hall: per channel, eight damped feedback combs in parallel (Freeverb's tunings, spread). */
-  private makeHall(out: Tone.ToneAudioNode): Tone.ToneAudioNode {
-    const ctx = this.context;
-    const rt60 = 6;
-    const split = this.own(new Tone.Split({ context: ctx, channels: 2 }));
-    const merge = this.own(new Tone.Merge({ context: ctx, channels: 2 }));
-    const level = this.own(new Tone.Gain({ context: ctx, gain: HALL_LEVEL }));
-    for (let ch = 0; ch < 2; ch++) {
-      const sum = this.own(new Tone.Gain({ context: ctx, gain: 1 }));
-      for (const samples of HALL_COMBS) {
-        const delayTime = ((samples + ch * 23) / 44100) * 1.35;
-        const delay = this.own(new Tone.Delay({ context: ctx, delayTime, maxDelay: 0.1 }));
-        // A lowpass Q is in dB: below -3 dB it has no peak, so the loop gain stays under 1.
-    const damp = this.own(new Tone.BiquadFilter({ context: ctx, type: 'lowpass', frequency: this.hz(3800), Q: -4 }));
-        const feedback = this.own(new Tone.Gain({ context: ctx, gain: 10 ** ((-3 * delayTime) / rt60) }));
-        split.connect(delay, ch, 0);
-        delay.chain(damp, feedback, delay);
-        delay.connect(sum);
-      }
-      sum.connect(merge, 0, ch);
-    }
-    merge.chain(level, out);
-    return split;
-  }
-
   // ---- ownership ---------------------------------------------------------------------------------
 
   private own<T extends OwnedNode>(node: T): T {
@@ -437,7 +419,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
   private releaseNote(note: SoundingNote): void {
     if (!this.sounding.delete(note)) return;
-    for (const n of note.nodes) n.dispose();
+    for (const n of note.nodes) n.disconnect();
     counter.notes -= note.nodes.length;
   }
 
@@ -482,7 +464,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     let into: Tone.ToneAudioNode = filter;
     if (spec.vibrato > 0) {
       const frequency = 4.7 + 0.6 * ((key.charCodeAt(0) % 7) / 7);
-      const vibrato = own(new Tone.Vibrato({ context: ctx, frequency, maxDelay: 0.005, depth: vibratoDepth(spec.vibrato, frequency, 0.005), wet: 1 }));
+      const vibrato = own(new Vibrato({ context: ctx, frequency, maxDelay: 0.005, depth: vibratoDepth(spec.vibrato, frequency, 0.005) }));
       vibrato.connect(filter);
       into = vibrato;
     }
@@ -701,13 +683,17 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     const rec = VOICE_SPECS[chain.voice].recipe;
     const hz = midiToHz(n.midi) * 2 ** (n.cents / 1200);
     const held = Math.max(0.03, n.duration * spb);
-    const nodes: Tone.ToneAudioNode[] = [];
-    const env = new Tone.Gain({ context: ctx, gain: 0 });
+    const nodes: AudioNode[] = [];
+    const env = ctx.createGain();
+    env.gain.value = 0;
     nodes.push(env);
-    for (const input of chain.inputs) env.connect(input);
-    let into: Tone.ToneAudioNode = env;
+    for (const input of chain.inputs) Tone.connect(env, input);
+    let into: AudioNode = env;
     if (rec.sweep) {
-      const f = new Tone.BiquadFilter({ context: ctx, type: 'lowpass', frequency: this.hz(hz * rec.sweep.from), Q: 1.2 });
+      const f = ctx.createBiquadFilter();
+      f.type = 'lowpass';
+      f.Q.value = 1.2;
+      f.frequency.value = this.hz(hz * rec.sweep.from);
       f.frequency.setValueAtTime(this.hz(hz * rec.sweep.from), at);
       f.frequency.setTargetAtTime(this.hz(hz * rec.sweep.to), at, rec.sweep.decay / 3);
       f.connect(env);
@@ -716,7 +702,6 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     }
     // Envelope: attack, decay toward the sustain, release from wherever it is when the note ends.
     const level = rec.partials[0]!.gain;
-    const uniform = rec.partials.every((x) => x.gain === level);
     const peak = n.velocity * level;
     const A = Math.max(0.01, rec.attack);
     const tau = Math.max(0.005, rec.decay / 3);
@@ -735,11 +720,13 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     p.linearRampToValueAtTime(0, tr + release);
     const stopAt = tr + release + 0.02;
     // FM: one modulator shared by the note's partials.
-    let mod: Tone.Gain | null = null;
+    let mod: GainNode | null = null;
     if (rec.fm) {
-      const m = new Tone.ToneOscillatorNode({ context: ctx, type: 'sine', frequency: hz * rec.fm.ratio });
-      mod = new Tone.Gain({ context: ctx, gain: 0 });
+      const m = ctx.createOscillator();
+      m.frequency.value = hz * rec.fm.ratio;
+      mod = ctx.createGain();
       const depth = hz * rec.fm.ratio * rec.fm.index;
+      mod.gain.value = 0;
       mod.gain.setValueAtTime(depth, at);
       mod.gain.setTargetAtTime(depth * rec.fm.sustain, at, rec.fm.decay / 3);
       m.connect(mod);
@@ -747,13 +734,17 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
       m.stop(stopAt);
       nodes.push(m, mod);
     }
+    // Partials as loud as the first go straight into the envelope; the others through a gain.
     for (const partial of rec.partials) {
-      const osc = new Tone.ToneOscillatorNode({ context: ctx, type: partial.type, frequency: hz * partial.ratio * 2 ** (partial.cents / 1200) });
+      const osc = ctx.createOscillator();
+      osc.type = partial.type;
+      osc.frequency.value = hz * partial.ratio * 2 ** (partial.cents / 1200);
       nodes.push(osc);
       if (mod) mod.connect(osc.frequency);
-      if (uniform) osc.connect(into);
+      if (partial.gain === level) osc.connect(into);
       else {
-        const g = new Tone.Gain({ context: ctx, gain: partial.gain / level });
+        const g = ctx.createGain();
+        g.gain.value = partial.gain / level;
         osc.connect(g);
         g.connect(into);
         nodes.push(g);

@@ -10,6 +10,12 @@ export interface ImpulseSpec {
   /** Low-pass of the tail, 0 bright .. 1 dark; the tail darkens as it decays, as air does. */
   damping: number;
   seed: number;
+  /**
+   * Seconds of the response kept, faded out over their last 40 ms (default: all of it). The
+   * tail of a room under a hall can be cut where it is 30 dB down: a convolution's cost grows
+   * with its length.
+   */
+  keep?: number;
 }
 
 /**
@@ -42,5 +48,12 @@ export const impulseResponse = (spec: ImpulseSpec, sampleRate: number): [Float32
     const norm = energy > 0 ? 1 / Math.sqrt(energy) : 0;
     for (let i = 0; i < length; i++) ch[i]! *= norm;
   });
-  return out;
+  const kept = spec.keep === undefined ? length : Math.min(length, Math.max(1, Math.round(spec.keep * sampleRate)));
+  if (kept === length) return out;
+  const fade = Math.min(kept, Math.round(0.04 * sampleRate));
+  return out.map((ch) => {
+    const cut = ch.slice(0, kept);
+    for (let i = 0; i < fade; i++) cut[kept - 1 - i]! *= 0.5 - 0.5 * Math.cos((Math.PI * i) / fade);
+    return cut;
+  }) as [Float32Array, Float32Array];
 };

@@ -94,6 +94,55 @@ export class SimulatedDream implements DreamSource {
   }
 }
 
+/**
+ * Seconds of music scheduled at a time, ahead of the rendering (whole render quanta). Each slice
+ * waits for the page's main thread to schedule it, so not too short; each note sits in the graph
+ * from the start of its slice, so not too long.
+ */
+const SLICE_SECONDS = 2;
+
+/**
+ * Tone's OfflineContext runs its whole clock (every Transport callback, so every note's nodes)
+ * before the native rendering starts: every note of the piece then sits in the graph from the
+ * first sample and is pulled through every block until it has played (a sixth of the render's
+ * time in Chromium, for 30 s). This one runs the same clock, block by block, only as far as it is
+ * told: a slice ahead of the rendering, while the rendering is suspended. Unlike Tone's, it does
+ * not make itself the global context while it ticks: the engine is handed its context.
+ */
+class SlicedOfflineContext extends Tone.OfflineContext {
+  private clock = 0;
+  private readonly block: number;
+  private readonly end: number;
+
+  constructor(native: OfflineAudioContext) {
+    super(native);
+    this.block = 128 / native.sampleRate;
+    this.end = native.length / native.sampleRate;
+  }
+
+  override now(): number {
+    return this.clock;
+  }
+
+  override get currentTime(): number {
+    return this.clock;
+  }
+
+  /** Run the clock (Transport callbacks, timeouts) up to `seconds`, a block at a time, as Tone's render does. */
+  advanceTo(seconds: number): void {
+    const limit = Math.min(this.end, seconds);
+    while (this.clock <= limit) {
+      this.emit('tick');
+      this.clock += this.block;
+    }
+  }
+}
+
+/** A suspension the implementation refused: the slices after it would have been scheduled late. */
+class SuspensionRefused extends Error {}
+
+const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 /** Render `seconds` of the symphony for a dream, from its state now. */
 export const renderDream = async (initial: DreamState, options: RenderOptions): Promise<RenderedAudio> => {
   const seconds = options.seconds;
@@ -104,14 +153,33 @@ export const renderDream = async (initial: DreamState, options: RenderOptions): 
   if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 192000) {
     throw new RangeError(`renderAudio: sampleRate must be an integer from 8000 to 192000, got ${String(sampleRate)}`);
   }
+  const t0 = clock();
+  // node-web-audio-api registers a suspension on another thread, and refuses it if the rendering
+  // has started by then: the rendering waits a moment first, and should the race still be lost,
+  // the render is made again, waiting longer (the same samples). Browsers register at once.
+  for (const wait of REGISTER_WAITS) {
+    try {
+      return await renderOnce(initial, options, seconds, sampleRate, t0, wait);
+    } catch (e) {
+      if (!(e instanceof SuspensionRefused)) throw e;
+    }
+  }
+  return renderOnce(initial, options, seconds, sampleRate, t0, null);
+};
+
+/** Milliseconds to let the suspensions be registered before rendering, on each attempt. */
+const REGISTER_WAITS = [5, 50, 250] as const;
+
+/** One render; `registerWait` null: no suspensions, the whole score is scheduled first. */
+const renderOnce = async (initial: DreamState, options: RenderOptions, seconds: number, sampleRate: number, t0: number, registerWait: number | null): Promise<RenderedAudio> => {
   const dream = new SimulatedDream(initial, options.actions);
-  const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
   // Tone.Offline would make the offline context the global one while the score is scheduled;
-  // we build the same OfflineContext around a native one and hand it to the engine explicitly,
-  // so the live show's context is never swapped out, and the native context lets us suspend.
+  // we build an OfflineContext around a native one and hand it to the engine explicitly, so the
+  // live show's context is never swapped out, and the native context lets us suspend.
   const Native = (globalThis as unknown as { OfflineAudioContext: typeof OfflineAudioContext }).OfflineAudioContext;
-  const native = new Native(2, Math.ceil(seconds * sampleRate), sampleRate);
-  const context = new Tone.OfflineContext(native);
+  const frames = Math.ceil(seconds * sampleRate);
+  const native = new Native(2, frames, sampleRate);
+  const context = new SlicedOfflineContext(native);
   const engine = new NeuroSymphony({
     context,
     source: dream,
@@ -124,17 +192,46 @@ export const renderDream = async (initial: DreamState, options: RenderOptions): 
   try {
     engine.toDestination();
     engine.start(0);
-    // Every few seconds the rendering pauses and the notes that have rung out are let go, so a
-    // long render does not carry every finished note to its end.
-    const sweepEvery = 5;
-    for (let t = sweepEvery; t < seconds; t += sweepEvery) {
-      void native.suspend(t).then(() => {
-        engine.sweep(t);
-        return native.resume();
-      });
+    const slice = 128 * Math.max(1, Math.round((SLICE_SECONDS * sampleRate) / 128));
+    // Two blocks beyond the slice: a Transport callback runs at the first block at or after its
+    // time and must have run before the rendering reaches that time, and an implementation may
+    // round a suspension to the next block (node-web-audio-api rounds up, Chromium down).
+    const ahead = (f: number) => context.advanceTo((Math.min(frames, f + slice) + 256) / sampleRate);
+    let refused = false;
+    let failure: unknown = null;
+    const suspensions: Promise<void>[] = [];
+    if (registerWait !== null && typeof native.suspend === 'function') {
+      // A slice is scheduled while the rendering is suspended at its start; the notes that have
+      // rung out by then are let go. The graph holds what a live one would.
+      ahead(0);
+      for (let f = slice; f < frames; f += slice) {
+        const suspension = native.suspend(f / sampleRate).then(
+          () => {
+            // Whatever happens, the rendering goes on (a suspended context would never finish).
+            try {
+              ahead(f);
+              engine.sweep(f / sampleRate);
+            } catch (e) {
+              failure ??= e;
+            }
+            return native.resume();
+          },
+          () => {
+            refused = true;
+          },
+        );
+        suspensions.push(suspension);
+      }
+      await new Promise((resolve) => setTimeout(resolve, registerWait));
+    } else {
+      // No suspending (Firefox): everything is scheduled before the rendering starts.
+      context.advanceTo(Infinity);
     }
-    const buffer = await context.render();
-    const t1 = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    const buffer = await native.startRendering();
+    await Promise.all(suspensions);
+    if (failure !== null) throw failure;
+    if (refused) throw new SuspensionRefused('renderAudio: the audio implementation refused a suspension');
+    const t1 = clock();
     const channels: Float32Array[] = [];
     for (let c = 0; c < buffer.numberOfChannels; c++) channels.push(new Float32Array(buffer.getChannelData(c)));
     engine.sweep(Infinity);
