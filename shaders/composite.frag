@@ -1,9 +1,18 @@
-// The final picture: the scene, its glow, the glitch, a vignette and the output fade.
+// The final picture: the sky behind the scene, the scene, its glow, the glitch, a vignette and
+// the output fade. The scene target holds the stars, the mosaic and the threads over transparent
+// black (alpha is the mosaic's coverage); the sky (a quarter-size target, stretched smooth) is
+// laid behind it here rather than drawn in a full-size pass of its own that the mosaic would
+// then mostly cover.
+//
 // The glitch changes only on its steps (uStepRandom), which lock to the beat: bands of rows tear
 // sideways, the colour channels split along the step's direction and rows drop out. With the
 // flash guard on, dropped rows are refilled from a nearby row instead of going dark, so the
 // frame's brightness holds.
+//
+// GLITCH compiles the glitch in: software WebGL runs both sides of a branch for every pixel, so
+// the calm picture is drawn by a variant without it (the scene picks it when uGlitch is 0).
 uniform sampler2D uScene;
+uniform sampler2D uSky;
 uniform sampler2D uBloom;
 uniform float uBloomStrength;
 uniform float uGlitch;
@@ -19,10 +28,16 @@ float rowHash(float row, float salt) {
   return fract(sin(row * 12.9898 + salt * 78.233 + uStep * 0.618) * 43758.5453);
 }
 
+// The scene over the sky (the stars and threads add their light to whatever is behind them).
+vec3 over(vec4 scene, vec3 sky) {
+  return min(scene.rgb + (1.0 - scene.a) * sky, 1.0);
+}
+
 void main() {
   vec2 uv = vUv;
   vec3 c;
-  if (uGlitch > 0.001) {
+#ifdef GLITCH
+  {
     float rows = 18.0 + floor(uStepRandom.x * 30.0);
     float row = floor(uv.y * rows);
     float torn = step(rowHash(row, uStepRandom.y * 17.0), uGlitch * 0.28);
@@ -33,14 +48,17 @@ void main() {
     float angle = uStepRandom.w * 6.2832;
     float tear = max(torn, band);
     vec2 split = vec2(cos(angle), sin(angle) * 0.25) * uGlitch * (0.0008 + 0.0012 * uStepRandom.y + 0.008 * tear);
-    c = vec3(texture2D(uScene, uv + split).r, texture2D(uScene, uv).g, texture2D(uScene, uv - split).b);
+    // The soft sky is torn with the picture but not split (one sample serves the three channels).
+    vec3 back = texture2D(uSky, uv).rgb;
+    c = vec3(over(texture2D(uScene, uv + split), back).r, over(texture2D(uScene, uv), back).g, over(texture2D(uScene, uv - split), back).b);
     // Rows drop out: fine lines of the picture vanish for a step.
     float gone = step(rowHash(floor(uv.y * 160.0), 9.7), uGlitch * 0.06);
-    vec3 refill = texture2D(uScene, vec2(uv.x, uv.y + 0.012)).rgb;
+    vec3 refill = over(texture2D(uScene, vec2(uv.x, uv.y + 0.012)), back);
     c = mix(c, mix(uDeep, refill, uGuard), gone);
-  } else {
-    c = texture2D(uScene, uv).rgb;
   }
+#else
+  c = over(texture2D(uScene, uv), texture2D(uSky, uv).rgb);
+#endif
   vec3 glow = texture2D(uBloom, uv).rgb * uBloomStrength;
   // Screen blend: glow lifts the dark without burning the bright.
   c = 1.0 - (1.0 - c) * (1.0 - min(glow, 1.0));

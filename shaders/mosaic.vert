@@ -1,8 +1,13 @@
 // The Dream Mosaic: every tile of every dreamer in one draw call. Each vertex carries its tile's
 // centre, index and dreamer; fracture, glitch and restabilize are computed here from a handful
 // of uniforms, so the CPU's work per frame does not grow with the tiles.
+//
+// MOSAIC_MOTION compiles the fracture and the glitch in. Software WebGL (SwiftShader) runs both
+// sides of every branch for every vertex, masking the lanes that did not take it, so a branch on
+// a uniform saves nothing there: at rest the scene draws a variant without them instead.
 #include hash.glsl;
 #include rotate.glsl;
+#include display.glsl;
 
 // Per vertex: x, y in mosaic units and the rim weight (0 at the centre, 1 on the edge).
 // aTile: the tile's centre x, y, its index and its dreamer's index.
@@ -31,13 +36,23 @@ uniform float uUnity;
 uniform vec3 uHaze;
 uniform vec3 uGlow;
 uniform vec3 uAccent;
+// The moving light and the half-vector toward the viewer, computed once per frame in JS.
+uniform vec3 uLight;
+uniform vec3 uHalfway;
 
-varying vec3 vColour;
-varying vec3 vGrout;
+// The tile's body and its grout (rgb, and how much of the rim the grout takes), both already in
+// saturated display values: the tone curve and gamma run per vertex, not per pixel. The grout is
+// the same at every vertex of a tile, so it is not interpolated (flat). vRim is 0 at the tile's
+// centre and 1 on its edge.
+varying vec3 vBody;
+flat varying vec4 vGrout;
 varying float vRim;
-varying float vGlint;
-varying float vTear;
-varying float vLift;
+
+// Saturate in display space: gems, not pebbles (linear in the colour, so it survives the
+// interpolation between vertices).
+vec3 gemSaturate(vec3 display) {
+  return mix(vec3(dot(display, vec3(0.299, 0.587, 0.114))), display, 1.35);
+}
 
 void main() {
   vec2 centre = aTile.xy;
@@ -50,7 +65,7 @@ void main() {
   vec3 n = normalize(vec3((own.zw - 0.5) * 0.5 + outward * 0.7, 1.0));
   vec3 p = vec3(position.xy, 0.0);
   float a = 0.0;
-  // At rest (most of the time) the fracture's work is skipped: the branch is on a uniform.
+#ifdef MOSAIC_MOTION
   if (abs(uFracture) > 1e-5) {
     // ---- fracture: the mosaic cracks into plates from the epicentre outward; plates part along
     // their edges, drift and turn in depth, and a few loose shards fly toward the dreamer ----
@@ -120,6 +135,9 @@ void main() {
     drop = step(rowHash, uGlitch * 0.07);
   }
   if (drop > 0.5) p = vec3(centre, 0.0);
+#else
+  float tear = 0.0;
+#endif
 
   // ---- colour: the dreamer's jewel tone, drawn toward one colour as unity rises ----
   vec4 dreamer = uDreamers[who];
@@ -136,17 +154,21 @@ void main() {
   jewel = mix(jewel, uAccent * 0.45, step(0.955, own.y));
   jewel = mix(jewel, uGlow * 0.5, step(0.975, own.z) * (1.0 - step(0.955, own.y)));
 
-  vec3 light = normalize(vec3(0.6 * sin(uTime * 0.07 + 1.0), 0.5 + 0.3 * cos(uTime * 0.05), 0.75));
-  vec3 halfway = normalize(light + vec3(0.0, 0.0, 1.0));
-  float diffuse = 0.5 + 0.7 * max(dot(n, light), 0.0);
-  vGlint = pow(max(dot(n, halfway), 0.0), 40.0) * (0.5 + 0.4 * clamp(a, 0.0, 1.0));
-  vColour = jewel * diffuse;
-  vGrout = mix(uGlow, gem, 0.45);
+  float lift = clamp(a, 0.0, 1.0);
+  float diffuse = 0.5 + 0.7 * max(dot(n, uLight), 0.0);
+  float glint = pow(max(dot(n, uHalfway), 0.0), 40.0) * (0.5 + 0.4 * lift);
+  vec3 colour = jewel * diffuse;
   // A colour tear without the guard flips the channels; with it, hue only (brightness kept).
-  if (tear > 0.5) vColour = mix(vColour.brg * 1.6, vColour.gbr, uGuard);
-  vRim = position.z;
-  vTear = tear;
-  vLift = clamp(a, 0.0, 1.0);
+  if (tear > 0.5) colour = mix(colour.brg * 1.6, colour.gbr, uGuard);
+  // Light through the gem: brighter toward its heart (1.25 at the centre, 0.75 on the rim).
+  float rim = position.z;
+  vec3 body = colour * (1.25 - 0.5 * rim * rim) + vec3(1.0, 0.97, 0.9) * glint;
+  // The grout glows, brighter where a tile tears, dimmer where the tiles lift apart.
+  float groutWeight = 0.95 - 0.4 * lift;
+  vec3 grout = mix(uGlow, gem, 0.45) * (1.5 + tear) * (1.0 - 0.5 * lift) + uAccent * (0.6 * tear / groutWeight);
+  vBody = gemSaturate(toDisplay(body));
+  vGrout = vec4(gemSaturate(toDisplay(grout)), groutWeight);
+  vRim = rim;
 
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 1.0);
 }

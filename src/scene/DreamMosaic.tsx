@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame } from '@react-three/fiber';
+import { useFrame, useThree } from '@react-three/fiber';
 import { BufferAttribute, BufferGeometry, Mesh, Sphere, Vector3 } from 'three';
 import type { DreamStore } from '../store/dream-store.ts';
 import { buildMosaicLayout } from './layout/mosaic-layout.ts';
-import { createMosaicMaterial, updateMosaicMaterial } from './materials.ts';
+import { createMosaicMaterial, mosaicInMotion, updateMosaicMaterial } from './materials.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
 
@@ -24,23 +24,37 @@ const layoutGeometry = (tiles: number, pattern: 'voronoi' | 'hex' | 'grid', seed
 /**
  * The Dream Mosaic: one mesh, one draw call, whatever the tile count. The geometry is rebuilt
  * only when the tile count, pattern, seed or number of dreamers changes, and the old one is
- * disposed at once so GPU memory stays flat across preset switches.
+ * disposed at once so GPU memory stays flat across preset switches. At rest the mesh draws with
+ * a material that leaves the fracture and the glitch out; while either moves, with the one that
+ * has them (both share their uniforms, and both are compiled when the scene mounts, so the
+ * first fracture does not stall on a compile).
  */
 export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: DreamStore }) => {
-  const mesh = useMemo(() => {
-    const m = new Mesh(new BufferGeometry(), createMosaicMaterial());
+  const gl = useThree((s) => s.gl);
+  const camera = useThree((s) => s.camera);
+  const scene = useThree((s) => s.scene);
+  const { mesh, rest, motion } = useMemo(() => {
+    const rest = createMosaicMaterial(false);
+    const motion = createMosaicMaterial(true, rest.uniforms);
+    const m = new Mesh(new BufferGeometry(), rest);
     m.frustumCulled = false;
     m.name = 'DreamMosaic';
-    return m;
+    return { mesh: m, rest, motion };
   }, []);
   const key = useRef({ tiles: -1, pattern: '', seed: -1, dreamers: -1 });
+  useEffect(() => {
+    mesh.material = motion;
+    gl.compile(mesh, camera, scene);
+    mesh.material = rest;
+  }, [gl, camera, scene, mesh, rest, motion]);
   useEffect(
     () => () => {
       mesh.geometry.dispose();
-      mesh.material.dispose();
+      rest.dispose();
+      motion.dispose();
       key.current.tiles = -1;
     },
-    [mesh],
+    [mesh, rest, motion],
   );
   useFrame(() => {
     const s = store.getState().dream;
@@ -51,7 +65,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
       const built = layoutGeometry(m.tiles, m.pattern, s.seed, s.dreamers.length);
       mesh.geometry.dispose();
       mesh.geometry = built.geometry;
-      mesh.material.uniforms.uCell.value = built.cell;
+      rest.uniforms.uCell.value = built.cell;
       k.tiles = m.tiles;
       k.pattern = m.pattern;
       k.seed = s.seed;
@@ -60,7 +74,8 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
       runtime.stats.layoutMs = performance.now() - t0;
     }
     const f = runtime.frame;
-    updateMosaicMaterial(mesh.material, f);
+    mesh.material = mosaicInMotion(f) ? motion : rest;
+    updateMosaicMaterial(rest, f);
     // The window leans back a little and sways with the dream.
     mesh.rotation.set(-0.2 + 0.04 * Math.sin(f.time * 0.05), 0.06 * Math.sin(f.time * 0.037), 0);
   }, FRAME_PRIORITY.update);

@@ -1,8 +1,7 @@
-import { AdditiveBlending, DoubleSide, ShaderMaterial, Uniform, Vector2, Vector3, Vector4 } from 'three';
+import { AddEquation, CustomBlending, DoubleSide, OneFactor, ZeroFactor, ShaderMaterial, Uniform, Vector2, Vector3, Vector4 } from 'three';
 import type { IUniform, ShaderMaterialParameters, Texture } from 'three';
 import fullscreenVert from '../../shaders/fullscreen.vert';
 import skyFrag from '../../shaders/sky.frag';
-import skyBackdropFrag from '../../shaders/sky-backdrop.frag';
 import mosaicVert from '../../shaders/mosaic.vert';
 import mosaicFrag from '../../shaders/mosaic.frag';
 import threadVert from '../../shaders/thread.vert';
@@ -27,7 +26,7 @@ export class DreamShaderMaterial<U extends Record<string, IUniform>> extends Sha
 const dreamerArray = (): Vector4[] => Array.from({ length: MAX_DREAMERS }, () => new Vector4());
 const visibleArray = (): number[] => new Array<number>(MAX_DREAMERS).fill(0);
 
-/** The sky itself, drawn into a quarter-size target by DreamPost. */
+/** The sky itself, drawn into a quarter-size target by DreamPost and laid behind the scene by its composite. */
 export const createSkyMaterial = (noise: Texture) =>
   new DreamShaderMaterial({
     name: 'DreamSky',
@@ -53,52 +52,44 @@ export const createSkyMaterial = (noise: Texture) =>
   });
 export type SkyMaterial = ReturnType<typeof createSkyMaterial>;
 
-/** The backdrop in the scene: the sky target stretched to the picture, with the stars. */
-export const createBackdropMaterial = () =>
-  new DreamShaderMaterial({
-    name: 'DreamSkyBackdrop',
-    vertexShader: fullscreenVert,
-    fragmentShader: skyBackdropFrag,
-    depthTest: false,
-    depthWrite: false,
-    uniforms: {
-      uSky: new Uniform<Texture | null>(null),
-      uTime: new Uniform(0),
-      uDrift: new Uniform(new Vector2()),
-      uStarColour: new Uniform(new Vector3(1, 1, 1)),
-    },
-  });
-export type BackdropMaterial = ReturnType<typeof createBackdropMaterial>;
+const createMosaicUniforms = () => ({
+  uTime: new Uniform(0),
+  uMotion: new Uniform(1),
+  uAspect: new Uniform(MOSAIC_ASPECT),
+  uCell: new Uniform(0.04),
+  uLayoutSeed: new Uniform(0),
+  uFracture: new Uniform(0),
+  uEpicentre: new Uniform(new Vector2()),
+  uFractureSeed: new Uniform(0),
+  uGlitch: new Uniform(0),
+  uGlitchStep: new Uniform(0),
+  uGlitchSeed: new Uniform(0),
+  uStepRandom: new Uniform(new Vector4()),
+  uGuard: new Uniform(1),
+  uDreamers: new Uniform(dreamerArray()),
+  uVisible: new Uniform(visibleArray()),
+  uUnityColour: new Uniform(new Vector3()),
+  uUnity: new Uniform(0.5),
+  uHaze: new Uniform(new Vector3()),
+  uGlow: new Uniform(new Vector3()),
+  uAccent: new Uniform(new Vector3()),
+  uLight: new Uniform(new Vector3(0, 0, 1)),
+  uHalfway: new Uniform(new Vector3(0, 0, 1)),
+});
 
-export const createMosaicMaterial = () =>
+/**
+ * The mosaic's material. `motion` compiles the fracture and the glitch in; the variant at rest
+ * leaves them out (software WebGL pays for a branch's both sides). Pass the other variant's
+ * uniforms to share them: both then draw the same frame from one update.
+ */
+export const createMosaicMaterial = (motion: boolean, uniforms: ReturnType<typeof createMosaicUniforms> = createMosaicUniforms()) =>
   new DreamShaderMaterial({
-    name: 'DreamMosaic',
+    name: motion ? 'DreamMosaicMotion' : 'DreamMosaic',
     vertexShader: mosaicVert,
     fragmentShader: mosaicFrag,
     side: DoubleSide,
-    defines: { MAX_DREAMERS, PLATE: '0.17' },
-    uniforms: {
-      uTime: new Uniform(0),
-      uMotion: new Uniform(1),
-      uAspect: new Uniform(MOSAIC_ASPECT),
-      uCell: new Uniform(0.04),
-      uLayoutSeed: new Uniform(0),
-      uFracture: new Uniform(0),
-      uEpicentre: new Uniform(new Vector2()),
-      uFractureSeed: new Uniform(0),
-      uGlitch: new Uniform(0),
-      uGlitchStep: new Uniform(0),
-      uGlitchSeed: new Uniform(0),
-      uStepRandom: new Uniform(new Vector4()),
-      uGuard: new Uniform(1),
-      uDreamers: new Uniform(dreamerArray()),
-      uVisible: new Uniform(visibleArray()),
-      uUnityColour: new Uniform(new Vector3()),
-      uUnity: new Uniform(0.5),
-      uHaze: new Uniform(new Vector3()),
-      uGlow: new Uniform(new Vector3()),
-      uAccent: new Uniform(new Vector3()),
-    },
+    defines: motion ? { MAX_DREAMERS, PLATE: '0.17', MOSAIC_MOTION: 1 } : { MAX_DREAMERS, PLATE: '0.17' },
+    uniforms,
   });
 export type MosaicMaterial = ReturnType<typeof createMosaicMaterial>;
 
@@ -110,7 +101,13 @@ export const createThreadMaterial = () =>
     side: DoubleSide,
     transparent: true,
     depthWrite: false,
-    blending: AdditiveBlending,
+    // Light added to what is behind; alpha (the mosaic's coverage, read by the composite) kept.
+    blending: CustomBlending,
+    blendEquation: AddEquation,
+    blendSrc: OneFactor,
+    blendDst: OneFactor,
+    blendSrcAlpha: ZeroFactor,
+    blendDstAlpha: OneFactor,
     defines: { MAX_DREAMERS },
     uniforms: {
       uTime: new Uniform(0),
@@ -156,9 +153,15 @@ export const updateSkyMaterial = (m: SkyMaterial, f: SceneFrame, aspect: number,
   setVec3(u.uAccent.value, f.palette, 9);
 };
 
+/** Whether the frame needs the mosaic's moving variant (the same tests the shader makes). */
+export const mosaicInMotion = (f: SceneFrame): boolean => Math.abs(f.fracture) > 1e-5 || f.glitch > 0.001;
+
 export const updateMosaicMaterial = (m: MosaicMaterial, f: SceneFrame): void => {
   const u = m.uniforms;
   u.uTime.value = f.time;
+  // The light moves slowly round the window; the half-vector is toward a viewer straight ahead.
+  const light = u.uLight.value.set(0.6 * Math.sin(f.time * 0.07 + 1), 0.5 + 0.3 * Math.cos(f.time * 0.05), 0.75).normalize();
+  u.uHalfway.value.set(light.x, light.y, light.z + 1).normalize();
   u.uMotion.value = f.motion;
   u.uLayoutSeed.value = seedUniform(f.seed);
   u.uFracture.value = f.fracture;

@@ -1,16 +1,25 @@
-import { BufferAttribute, BufferGeometry, DataTexture, LinearFilter, Mesh, OrthographicCamera, RepeatWrapping, RGBAFormat, Scene, Uniform, UnsignedByteType, Vector2, Vector3, Vector4, WebGLRenderTarget } from 'three';
+import { AddEquation, BufferAttribute, BufferGeometry, CustomBlending, DataTexture, LinearFilter, Mesh, OneFactor, OrthographicCamera, Points, RepeatWrapping, RGBAFormat, Scene, Sphere, Uniform, UnsignedByteType, Vector2, Vector3, Vector4, WebGLRenderTarget, ZeroFactor } from 'three';
 import type { Camera, Material, Texture, WebGLRenderer } from 'three';
 import fullscreenVert from '../../../shaders/fullscreen.vert';
 import bloomDownFrag from '../../../shaders/bloom-down.frag';
 import bloomUpFrag from '../../../shaders/bloom-up.frag';
 import compositeFrag from '../../../shaders/composite.frag';
+import starsVert from '../../../shaders/stars.vert';
+import starsFrag from '../../../shaders/stars.frag';
 import { DreamShaderMaterial, createSkyMaterial, updateSkyMaterial } from '../materials.ts';
 import type { SkyMaterial } from '../materials.ts';
 import { buildNoiseTexels, NOISE_SIZE } from '../layout/noise-texture.ts';
 import type { SceneFrame } from '../scene-frame.ts';
+import { buildStarField, STAR_CELL } from '../layout/star-field.ts';
 
-/** Bloom levels below the picture: 1/2, 1/4 and 1/8 of its size. */
+/**
+ * Bloom levels below the picture: 1/4, 1/8 and 1/16 of its size. The first level is taken from
+ * the picture in one step (four bilinear taps, a 4x4 box); a 1/2-size level cost software WebGL
+ * a sixth of the frame for a glow the 1/4 level all but matches.
+ */
 export const BLOOM_LEVELS = 3;
+/** The first bloom level's divisor of the picture's size. */
+export const BLOOM_FIRST = 4;
 /** The sky is drawn at this fraction of the picture's width and height. */
 export const SKY_SCALE = 0.25;
 
@@ -21,12 +30,16 @@ export const SKY_SCALE = 0.25;
  * of pixels. Everything here is 8-bit with display gamma; the draw calls of a frame are:
  *
  *   1  sky → quarter-size target
- *   3  scene → full-size target (sky backdrop, mosaic, threads)
- *   3  bloom down: threshold to 1/2, then 1/4, 1/8
- *   2  bloom up: 1/8 + 1/4 → 1/4, that + 1/2 → 1/2
- *   1  composite → screen (glitch split, tear and dropout; glow; vignette; fade)
+ *   3  scene → full-size target over transparent black (stars, mosaic, threads)
+ *   3  bloom down: threshold to 1/4, then 1/8, 1/16
+ *   2  bloom up: 1/16 + 1/8 → 1/8, that + 1/4 → 1/4
+ *   1  composite → screen (the sky behind the scene; glitch split, tear and dropout; glow;
+ *      vignette; fade)
  *
- * ten in all, whatever the tile count.
+ * ten in all, whatever the tile count. The sky is laid behind the scene in the composite, where
+ * the mosaic's coverage (the scene's alpha) is known, and the stars are points (their lit cells
+ * found once per picture size), instead of a full-size pass that hashed every pixel for its star
+ * and that the mosaic then overdrew: under software WebGL that pass cost a fifth of the frame.
  */
 export class DreamPost {
   readonly noise: DataTexture;
@@ -38,10 +51,14 @@ export class DreamPost {
   private readonly quadScene = new Scene();
   private readonly quadCamera = new OrthographicCamera(-1, 1, 1, -1, 0, 1);
   readonly skyMaterial: SkyMaterial;
+  private readonly stars: Points<BufferGeometry, ReturnType<typeof createStarMaterial>>;
+  private readonly starScene = new Scene();
   private readonly downFirst = createDownMaterial(true);
   private readonly downRest = createDownMaterial(false);
   private readonly upMaterial = createUpMaterial();
-  readonly composite = createCompositeMaterial();
+  readonly composite = createCompositeMaterial(false);
+  /** The composite with the glitch compiled in (they share uniforms). */
+  readonly compositeGlitch = createCompositeMaterial(true, this.composite.uniforms);
   private width = 1;
   private height = 1;
 
@@ -68,7 +85,13 @@ export class DreamPost {
     this.quad = new Mesh<BufferGeometry, Material>(geometry, this.skyMaterial);
     this.quad.frustumCulled = false;
     this.quadScene.add(this.quad);
+    this.stars = new Points(new BufferGeometry(), createStarMaterial());
+    this.stars.frustumCulled = false;
+    this.stars.material.uniforms.uSky.value = this.sky.texture;
+    this.starScene.add(this.stars);
     this.composite.uniforms.uScene.value = this.scene.texture;
+    this.composite.uniforms.uSky.value = this.sky.texture;
+    this.downFirst.uniforms.uSky.value = this.sky.texture;
   }
 
   /** Sizes in drawing-buffer pixels. */
@@ -76,10 +99,18 @@ export class DreamPost {
     this.width = Math.max(1, Math.round(width));
     this.height = Math.max(1, Math.round(height));
     this.sky.setSize(Math.max(1, Math.round(this.width * SKY_SCALE)), Math.max(1, Math.round(this.height * SKY_SCALE)));
+    this.stars.material.uniforms.uResolution.value.set(this.width, this.height);
+    const field = buildStarField(this.width, this.height);
+    const stars = new BufferGeometry();
+    stars.setAttribute('position', new BufferAttribute(field.cells, 3));
+    stars.setAttribute('aSeed', new BufferAttribute(field.seeds, 4));
+    stars.boundingSphere = new Sphere(new Vector3(), 1e6);
+    this.stars.geometry.dispose();
+    this.stars.geometry = stars;
     this.scene.setSize(this.width, this.height);
     for (let i = 0; i < BLOOM_LEVELS; i++) {
-      const w = Math.max(1, Math.round(this.width / 2 ** (i + 1)));
-      const h = Math.max(1, Math.round(this.height / 2 ** (i + 1)));
+      const w = Math.max(1, Math.round(this.width / (BLOOM_FIRST * 2 ** i)));
+      const h = Math.max(1, Math.round(this.height / (BLOOM_FIRST * 2 ** i)));
       this.down[i]!.setSize(w, h);
       if (i < BLOOM_LEVELS - 1) this.up[i]!.setSize(w, h);
     }
@@ -99,8 +130,18 @@ export class DreamPost {
     updateSkyMaterial(this.skyMaterial, f, this.width / this.height, driftX, driftY);
     this.pass(renderer, this.skyMaterial, this.sky);
 
+    // The scene over transparent black: its alpha tells the composite where the sky shows.
     renderer.setRenderTarget(this.scene);
+    const clearAlpha = renderer.getClearAlpha();
+    renderer.setClearAlpha(0);
     renderer.clear(true, true, false);
+    renderer.setClearAlpha(clearAlpha);
+    const s = this.stars.material.uniforms;
+    s.uTime.value = f.time;
+    s.uDrift.value.set(driftX, driftY);
+    // Starlight takes a little of the glow's colour.
+    s.uStarColour.value.set(0.75 + 0.25 * Math.pow(f.palette[6]!, 1 / 2.2), 0.75 + 0.25 * Math.pow(f.palette[7]!, 1 / 2.2), 0.8 + 0.2 * Math.pow(f.palette[8]!, 1 / 2.2));
+    renderer.render(this.starScene, this.quadCamera);
     renderer.render(scene, camera);
 
     // Bloom: threshold and halve, halve, halve; then back up, adding each level.
@@ -110,7 +151,10 @@ export class DreamPost {
     for (let i = 0; i < BLOOM_LEVELS; i++) {
       const m = i === 0 ? this.downFirst : this.downRest;
       m.uniforms.uInput.value = input;
-      m.uniforms.uTexel.value.set(0.5 / iw, 0.5 / ih);
+      // Taps a quarter of the step between the levels from the centre: each bilinear tap then
+      // averages a 2x2 (first level: a 4x4 box in all) or lands on one texel (a 2x2 box).
+      const step = i === 0 ? BLOOM_FIRST / 4 : 0.5;
+      m.uniforms.uTexel.value.set(step / iw, step / ih);
       this.pass(renderer, m, this.down[i]!);
       input = this.down[i]!.texture;
       iw = this.down[i]!.width;
@@ -135,7 +179,7 @@ export class DreamPost {
     c.uGuard.value = f.guard ? 1 : 0;
     c.uDeep.value.set(Math.pow(f.palette[0]!, 1 / 2.2), Math.pow(f.palette[1]!, 1 / 2.2), Math.pow(f.palette[2]!, 1 / 2.2));
     c.uFade.value = f.fade;
-    this.pass(renderer, this.composite, null);
+    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : this.composite, null);
     renderer.autoClear = autoClear;
   }
 
@@ -146,11 +190,23 @@ export class DreamPost {
     for (const t of this.down) t.dispose();
     for (const t of this.up) t.dispose();
     this.quad.geometry.dispose();
+    this.stars.geometry.dispose();
+    this.stars.material.dispose();
     this.skyMaterial.dispose();
     this.downFirst.dispose();
     this.downRest.dispose();
     this.upMaterial.dispose();
     this.composite.dispose();
+    this.compositeGlitch.dispose();
+  }
+
+  /** Compile every pass's program now (the glitch's too), so none stalls a frame later. */
+  compile(renderer: WebGLRenderer): void {
+    renderer.compile(this.starScene, this.quadCamera);
+    for (const m of [this.skyMaterial, this.downFirst, this.downRest, this.upMaterial, this.composite, this.compositeGlitch]) {
+      this.quad.material = m;
+      renderer.compile(this.quadScene, this.quadCamera);
+    }
   }
 }
 
@@ -164,6 +220,7 @@ const createDownMaterial = (threshold: boolean) =>
     defines: threshold ? { THRESHOLD: 1 } : {},
     uniforms: {
       uInput: new Uniform<Texture | null>(null),
+      uSky: new Uniform<Texture | null>(null),
       uTexel: new Uniform(new Vector2()),
       uThreshold: new Uniform(0.66),
       uKnee: new Uniform(0.25),
@@ -185,22 +242,51 @@ const createUpMaterial = () =>
     },
   });
 
-const createCompositeMaterial = () =>
+const createCompositeUniforms = () => ({
+  uScene: new Uniform<Texture | null>(null),
+  uSky: new Uniform<Texture | null>(null),
+  uBloom: new Uniform<Texture | null>(null),
+  uBloomStrength: new Uniform(1),
+  uGlitch: new Uniform(0),
+  uStepRandom: new Uniform(new Vector4()),
+  uStep: new Uniform(0),
+  uGuard: new Uniform(1),
+  uDeep: new Uniform(new Vector3()),
+  uFade: new Uniform(1),
+});
+
+/** The final pass; `glitch` compiles the glitch in (software WebGL pays for a branch's both sides). */
+const createCompositeMaterial = (glitch: boolean, uniforms: ReturnType<typeof createCompositeUniforms> = createCompositeUniforms()) =>
   new DreamShaderMaterial({
-    name: 'DreamComposite',
+    name: glitch ? 'DreamCompositeGlitch' : 'DreamComposite',
     vertexShader: fullscreenVert,
     fragmentShader: compositeFrag,
     depthTest: false,
     depthWrite: false,
+    defines: glitch ? { GLITCH: 1 } : {},
+    uniforms,
+  });
+
+const createStarMaterial = () =>
+  new DreamShaderMaterial({
+    name: 'DreamStars',
+    vertexShader: starsVert,
+    fragmentShader: starsFrag,
+    depthTest: false,
+    depthWrite: false,
+    // Added to the (transparent black) scene target; alpha stays 0, so the sky shows around them.
+    blending: CustomBlending,
+    blendEquation: AddEquation,
+    blendSrc: OneFactor,
+    blendDst: OneFactor,
+    blendSrcAlpha: ZeroFactor,
+    blendDstAlpha: OneFactor,
+    defines: { STAR_CELL: STAR_CELL.toFixed(1), STAR_SPRITE: '4.0' },
     uniforms: {
-      uScene: new Uniform<Texture | null>(null),
-      uBloom: new Uniform<Texture | null>(null),
-      uBloomStrength: new Uniform(1),
-      uGlitch: new Uniform(0),
-      uStepRandom: new Uniform(new Vector4()),
-      uStep: new Uniform(0),
-      uGuard: new Uniform(1),
-      uDeep: new Uniform(new Vector3()),
-      uFade: new Uniform(1),
+      uResolution: new Uniform(new Vector2(1, 1)),
+      uDrift: new Uniform(new Vector2()),
+      uTime: new Uniform(0),
+      uStarColour: new Uniform(new Vector3(1, 1, 1)),
+      uSky: new Uniform<Texture | null>(null),
     },
   });

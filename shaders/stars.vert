@@ -1,0 +1,24 @@
+// Far stars, one point each (the lit cells of an 11-pixel lattice, found on the CPU once per
+// picture size), drawn into the scene target before the mosaic, which covers those behind it.
+// position: the star's lattice cell; aSeed: where in the cell, twinkle rate and phase, size.
+attribute vec4 aSeed;
+
+uniform vec2 uResolution;
+uniform vec2 uDrift;
+uniform float uTime;
+uniform vec3 uStarColour;
+uniform sampler2D uSky;
+
+varying vec3 vLight;
+
+void main() {
+  // The lattice moves with the camera's drift, a fraction of a cell.
+  vec2 pixel = (position.xy + 0.2 + 0.6 * aSeed.xy - uDrift * 6.0) * STAR_CELL;
+  vec2 uv = pixel / uResolution;
+  float twinkle = 0.55 + 0.45 * sin(uTime * (0.3 + aSeed.z) + aSeed.w * 6.2832);
+  // Fainter on a blue sky.
+  float blue = texture2D(uSky, uv).b;
+  vLight = uStarColour * twinkle * (0.25 + 0.6 * aSeed.z * aSeed.z) * (1.0 - blue * 0.5);
+  gl_PointSize = STAR_SPRITE;
+  gl_Position = vec4(uv * 2.0 - 1.0, 0.0, 1.0);
+}
