@@ -6,7 +6,6 @@ import { updateSceneFrame } from './scene-frame.ts';
 import type { FrameOptions } from './scene-frame.ts';
 import type { SceneRuntime, SceneStats } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
-import { DreamSky } from './DreamSky.tsx';
 import { DreamMosaic } from './DreamMosaic.tsx';
 import { DreamThreads } from './DreamThreads.tsx';
 import { CameraDrift } from './CameraDrift.tsx';
@@ -25,6 +24,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
   const get = useThree((s) => s.get);
   const post = useMemo(() => new DreamPost(), []);
   useEffect(() => () => post.dispose(), [post]);
+  useEffect(() => post.compile(gl), [post, gl]);
 
   useLayoutEffect(() => {
     // The whole frame's draw calls are counted by DreamEffects, which resets the counters itself.
@@ -73,6 +73,8 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
       s.textures = info.memory.textures;
       s.programs = info.programs?.length ?? 0;
       s.pixelRatio = gl.getPixelRatio();
+      // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
+      s.pageErrors = (api.pageErrors as (() => { count: number }) | undefined)?.().count ?? 0;
       return s;
     };
     api.stats = stats;
@@ -103,7 +105,6 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
   return (
     <>
       <CameraDrift runtime={runtime} />
-      <DreamSky runtime={runtime} post={post} />
       <DreamMosaic runtime={runtime} store={store} />
       <DreamThreads runtime={runtime} />
       <DreamRenderer runtime={runtime} store={store} post={post} />

@@ -22,6 +22,8 @@ export interface SceneStats {
   glitchStepsPerSecond: number;
   /** Milliseconds the last mosaic layout took to build. */
   layoutMs: number;
+  /** Page errors seen in this window so far (uncaught errors, rejections, parts that failed to draw). */
+  pageErrors: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export class SceneRuntime {
     contextLost: false,
     glitchStepsPerSecond: 0,
     layoutMs: 0,
+    pageErrors: 0,
   };
   audience = false;
   prefersReducedMotion = false;

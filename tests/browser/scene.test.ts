@@ -151,10 +151,18 @@ describe('the dreamscape scene', () => {
     await page.close();
   });
 
-  it('survives the loss of the WebGL context: a calm notice, the same dream, then the picture again', async () => {
+  it('survives the loss of the WebGL context mid-fracture: a calm notice, the same dream, then the same picture again', async () => {
     const { page, errors } = await openScene({ preset: 'sleep-square' });
+    // The climax: the mosaic halfway through breaking apart and glitching when the context goes.
+    await page.evaluate(() => {
+      window.dreamscape.dispatch({ type: 'fracture', amount: 0.9 });
+      window.dreamscape.dispatch({ type: 'glitch', amount: 0.6 });
+    });
     const before = await stepAndRead(page, 0.5);
     const state = await page.evaluate(() => JSON.stringify(window.dreamscape.state()));
+    const mosaic = await page.evaluate(() => window.dreamscape.state().mosaic);
+    expect(mosaic.fracture).toBeGreaterThan(0.3);
+    expect(mosaic.glitch).toBeGreaterThan(0.3);
     await page.evaluate(() => {
       const gl = document.querySelector<HTMLCanvasElement>('[data-testid="dream-scene"] canvas')!.getContext('webgl2')!;
       (window as unknown as { lose: WEBGL_lose_context }).lose = gl.getExtension('WEBGL_lose_context')!;
@@ -172,7 +180,10 @@ describe('the dreamscape scene', () => {
     const after = await stepAndRead(page, 0);
     expect(measure(after).mean).toBeGreaterThan(8);
     expect(difference(before, after)).toBeLessThan(0.5);
+    // Still mid-fracture: the same state the loss interrupted, the show goes on from there.
+    expect(await page.evaluate(() => JSON.stringify(window.dreamscape.state()))).toBe(state);
     expect(errors).toEqual([]);
+    expect((await stats(page)).pageErrors).toBe(0);
     await page.close();
   });
 
