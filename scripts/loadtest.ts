@@ -26,7 +26,7 @@ import { resolvePreset, tick, validatePreset } from '../src/model/index.ts';
 import type { DreamState } from '../src/model/index.ts';
 import { createNatsCarrier, RECONNECT_JITTER_MS, RECONNECT_TIME_WAIT_MS } from '../src/sync/nats-carrier.ts';
 import { PROTOCOL } from '../src/sync/protocol.ts';
-import type { StateMessage } from '../src/sync/protocol.ts';
+import { StateEncoder } from '../src/sync/state-message.ts';
 import { machineCpu, nodeWsFactory, procStats, startRelayServer } from '../relay/nats.ts';
 import type { ProcStats } from '../relay/nats.ts';
 
@@ -433,6 +433,12 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     let dream = snapshotDream();
     const sentAt: number[] = [0];
     const snapshotBytes = JSON.stringify(dream).length;
+    const encoder = new StateEncoder();
+    const sizer = new StateEncoder();
+    const header = { from: 'loadtest', seq: 0, clock: 0, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all' } as const;
+    const fullBytes = JSON.stringify(sizer.message(header, dream, true)).length;
+    const leanBytes = JSON.stringify(sizer.message(header, dream, false)).length;
+    log(`a state message: ${fullBytes} bytes with the acts (once a second), ${leanBytes} without`);
     let seq = 0;
     let running = true;
     const period = 1000 / o.rate;
@@ -456,7 +462,8 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
         dream = tick(dream, 1 / o.rate);
         const t = now();
         sentAt[seq] = t;
-        const m: StateMessage = { kind: 'state', protocol: PROTOCOL, from: 'loadtest', seq, clock: dream.clock, sentAt: t, clockAt: t, audio: 'audience', devices: 'all', dream };
+        // What the performer sends: the acts once a second (its heartbeat), by key in between.
+        const m = encoder.message({ from: 'loadtest', seq, clock: dream.clock, sentAt: t, clockAt: t, audio: 'audience', devices: 'all' }, dream, seq % o.rate === 1);
         publisher!.send(m);
         const due = t0 + seq * period;
         const wait = due - now();

@@ -4,6 +4,14 @@ import { frameReference, STALE_FRAME_MS } from './frames.ts';
 import type { FrameClock } from './frames.ts';
 import { HEARTBEAT_MS, MAX_CATCH_UP_S, PROTOCOL } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
+import { StateDecoder } from './state-message.ts';
+import type { DreamState } from '../model/index.ts';
+
+/** A state taken: the message, and the whole dream it carries (acts filled in). */
+interface Taken {
+  m: StateMessage;
+  dream: DreamState;
+}
 
 export interface AudienceSync {
   /** The last state's sequence number (0 before the first). */
@@ -77,10 +85,10 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
   let catchUp = 0;
   let received = 0;
   const listeners = new Set<() => void>();
-  const apply = (m: StateMessage) => {
+  const apply = ({ m, dream }: Taken) => {
     const t = now();
     catchUp = catchUpSeconds(m, frames ? frames.reference(t) : frameReference(t, null), offset());
-    replaceDream(store, m.dream);
+    replaceDream(store, dream);
     for (let left = catchUp; left > 1e-9; left -= CATCH_UP_STEP_S) advance(store, Math.min(CATCH_UP_STEP_S, left));
     const devicesChanged = JSON.stringify(m.devices) !== JSON.stringify(devices);
     if (m.audio !== audio || devicesChanged) {
@@ -90,7 +98,8 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       for (const fn of listeners) fn();
     }
   };
-  let pending: StateMessage | null = null;
+  const decoder = new StateDecoder();
+  let pending: Taken | null = null;
   let pendingTimer: ReturnType<typeof setTimeout> | null = null;
   const applyPending = () => {
     if (pendingTimer) clearTimeout(pendingTimer);
@@ -107,12 +116,15 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     lastFrom = m.from;
     lastSeq = m.seq;
     lastHeard = now();
+    // Without its acts known here (a device that just joined), wait for the next heartbeat.
+    const dream = decoder.dream(m);
+    if (!dream) return;
     received++;
     if (!options.onFrame) {
-      apply(m);
+      apply({ m, dream });
       return;
     }
-    pending = m;
+    pending = { m, dream };
     pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
   });
   carrier.send({ kind: 'hello', protocol: PROTOCOL, id });

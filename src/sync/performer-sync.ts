@@ -2,7 +2,8 @@ import type { DreamStore } from '../store/dream-store.ts';
 import { frameReference } from './frames.ts';
 import type { FrameClock } from './frames.ts';
 import { HEARTBEAT_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
-import type { AudioDevices, AudioPlace, Carrier, ClockReply, StateMessage } from './protocol.ts';
+import type { AudioDevices, AudioPlace, Carrier, ClockReply } from './protocol.ts';
+import { StateEncoder } from './state-message.ts';
 
 export type AudioChoice = 'auto' | AudioPlace;
 
@@ -63,23 +64,16 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
     }
     return n;
   };
-  const send = () => {
+  const encoder = new StateEncoder();
+  /**
+   * Sends the state; `withActs` also when the acts have not changed (heartbeats, greetings, a
+   * link that came back): whoever missed them gets them within a second.
+   */
+  const send = (withActs = false) => {
     const { dream } = store.getState();
     const t = now();
-    const m: StateMessage = {
-      kind: 'state',
-      protocol: PROTOCOL,
-      from,
-      seq: ++seq,
-      clock: dream.clock,
-      sentAt: t,
-      clockAt: frames ? frames.reference(t) : frameReference(t, null),
-      audio: place(),
-      devices,
-      // Last, so a tool can read the header fields without parsing the whole snapshot.
-      dream,
-    };
-    carrier.send(m);
+    const header = { from, seq: ++seq, clock: dream.clock, sentAt: t, clockAt: frames ? frames.reference(t) : frameReference(t, null), audio: place(), devices };
+    carrier.send(encoder.message(header, dream, withActs));
   };
   let lastGreet = -Infinity;
   let greetTimer: ReturnType<typeof setTimeout> | null = null;
@@ -90,7 +84,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
     greetTimer = setTimeout(() => {
       greetTimer = null;
       lastGreet = now();
-      send();
+      send(true);
     }, wait);
   };
   const arrived = (id: string, timeout: number): boolean => {
@@ -118,7 +112,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
         return;
       }
       arrived(m.id, PRESENCE_TIMEOUT_MS);
-      if (m.kind === 'hello') send();
+      if (m.kind === 'hello') send(true);
     }
   });
   const stopAnswering = carrier.answerClock?.((request): ClockReply => {
@@ -129,19 +123,19 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   let linkState = carrier.link.get().state;
   const unsubscribeLink = carrier.link.subscribe(() => {
     const s = carrier.link.get().state;
-    if (s === 'connected' && linkState !== 'connected') send();
+    if (s === 'connected' && linkState !== 'connected') send(true);
     linkState = s;
   });
   let lastPlace = place();
   const timer = setInterval(() => {
-    send();
+    send(true);
     const p = place();
     if (p !== lastPlace) {
       lastPlace = p;
       notify();
     }
   }, HEARTBEAT_MS);
-  send();
+  send(true);
   return {
     audiences: countAudiences,
     audioPlace: place,

@@ -34,7 +34,13 @@ export interface StateMessage {
    * `clock + (performer's now - clockAt)`, using its estimate of the offset between the clocks.
    */
   clockAt: number;
-  dream: DreamState;
+  /** Names the show's acts (src/sync/state-message.ts): they change only with a preset. */
+  actsKey: string;
+  /**
+   * The performer's whole dream; its `acts` only on heartbeats, greetings and when they changed,
+   * otherwise left out and taken from the last message with the same `actsKey`.
+   */
+  dream: Omit<DreamState, 'acts'> & { acts?: DreamState['acts'] };
   audio: AudioPlace;
   /** Which audience devices obey `audio: 'audience'`. */
   devices: AudioDevices;

@@ -23,7 +23,7 @@ afterAll(async () => {
 const enc = (m: unknown) => new TextEncoder().encode(JSON.stringify(m));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const state = (seq: number, marker: string): StateMessage =>
-  ({ kind: 'state', protocol: PROTOCOL, from: marker, seq, clock: 0, sentAt: 0, clockAt: 0, dream: { marker } as never, audio: 'audience', devices: 'all' }) as StateMessage;
+  ({ kind: 'state', protocol: PROTOCOL, from: marker, seq, clock: 0, sentAt: 0, clockAt: 0, actsKey: 'k', dream: { marker } as never, audio: 'audience', devices: 'all' }) as StateMessage;
 
 const carrier = async (credential: { user?: string; pass?: string; nkey?: string } = {}): Promise<NatsCarrier> => {
   const role = credential.pass !== undefined || credential.nkey !== undefined ? 'performer' : 'audience';

@@ -7,6 +7,8 @@ import { catchUpSeconds, playsHere, startAudienceSync } from '../../src/sync/aud
 import { bestSample, sampleOf, startClockEstimator } from '../../src/sync/clock-offset.ts';
 import { frameReference } from '../../src/sync/frames.ts';
 import { startPerformerSync } from '../../src/sync/performer-sync.ts';
+import { actsKey } from '../../src/sync/state-message.ts';
+import { dispatch, loadPresetInto } from '../../src/store/dream-store.ts';
 import { observable, PROTOCOL } from '../../src/sync/protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, StateMessage, SyncMessage } from '../../src/sync/protocol.ts';
 import { parseUrlOptions } from '../../src/app/url-params.ts';
@@ -42,7 +44,7 @@ const memoryCarrier = () => {
 };
 
 const stateMsg = (d: DreamState, over: Partial<StateMessage> = {}): StateMessage => ({
-  kind: 'state', protocol: PROTOCOL, from: 'p1', seq: 1, clock: d.clock, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all', dream: d, ...over,
+  kind: 'state', protocol: PROTOCOL, from: 'p1', seq: 1, clock: d.clock, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all', actsKey: actsKey(d.acts), dream: d, ...over,
 });
 
 describe('clock offset by pings', () => {
@@ -234,6 +236,66 @@ describe('performer over a relay', () => {
     t += 30_000;
     expect(sync.audiences()).toBe(0);
     sync.stop();
+    vi.useRealTimers();
+  });
+});
+
+describe('the acts by key: a state message carries the show script only when it may be new', () => {
+  it('the performer sends the acts first, on heartbeats, greetings and when they change; the changes between are four times smaller', async () => {
+    vi.useFakeTimers();
+    const store = createDreamStore(dream());
+    const m = memoryCarrier();
+    const sync = startPerformerSync(store, m.carrier, { now: () => 1000, id: 'perf' });
+    const states = () => m.sent.filter((x): x is StateMessage => x.kind === 'state');
+    expect(states()[0]!.dream.acts).toEqual(store.getState().dream.acts);
+    dispatch(store, { type: 'fracture', amount: 0.5 });
+    dispatch(store, { type: 'glitch', amount: 0.5 });
+    const lean = states().at(-1)!;
+    expect(lean.dream.acts).toBeUndefined();
+    expect(lean.actsKey).toBe(states()[0]!.actsKey);
+    const full = JSON.stringify(states()[0]).length;
+    const small = JSON.stringify(lean).length;
+    expect(small).toBeLessThan(full / 4);
+    // the heartbeat carries them again, for whoever joined or missed them
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(states().at(-1)!.dream.acts).toBeDefined();
+    // a hello is answered with them
+    m.deliver({ kind: 'hello', protocol: PROTOCOL, id: 'late' });
+    expect(states().at(-1)!.dream.acts).toBeDefined();
+    // a preset with other acts: the next message carries the new acts under a new key
+    const before = states().at(-1)!.actsKey;
+    loadPresetInto(store, JSON.parse(readFileSync(new URL('../../presets/sleep-square.json', import.meta.url), 'utf8')), 'test');
+    const after = states().at(-1)!;
+    expect(after.actsKey).not.toBe(before);
+    expect(after.dream.acts).toEqual(store.getState().dream.acts);
+    sync.stop();
+    vi.useRealTimers();
+  });
+
+  it('an audience that has not got the acts waits for a message with them, then follows the lean ones to the same dream', () => {
+    vi.useFakeTimers();
+    const performer = createDreamStore(dream());
+    const p = memoryCarrier();
+    const sync = startPerformerSync(performer, p.carrier, { now: () => 1000, id: 'perf' });
+    const audience = createDreamStore({ ...dream(), unity: 0.01 });
+    const a = memoryCarrier();
+    const follow = startAudienceSync(audience, a.carrier, 'late', { now: () => 1000, offset: () => 0 });
+    // joined late: the first message it hears is a lean one
+    dispatch(performer, { type: 'set', path: 'unity', value: 0.9 });
+    a.deliver(p.sent.at(-1)!);
+    expect(follow.received()).toBe(0);
+    expect(audience.getState().dream.unity).toBe(0.01);
+    vi.advanceTimersByTime(1000); // the heartbeat, with the acts
+    a.deliver(p.sent.at(-1)!);
+    expect(follow.received()).toBe(1);
+    dispatch(performer, { type: 'fracture', amount: 0.7 });
+    const lean = p.sent.at(-1) as StateMessage;
+    expect(lean.dream.acts).toBeUndefined();
+    a.deliver(lean);
+    expect(follow.received()).toBe(2);
+    expect(audience.getState().dream).toEqual(performer.getState().dream);
+    sync.stop();
+    follow.stop();
     vi.useRealTimers();
   });
 });
