@@ -250,8 +250,13 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
   /** Every persistent node this instance made and has not yet disposed. */
   private readonly owned = new Set<OwnedNode>();
-  /** Everything persistent it ever made, so a test can check that each one was disposed. */
-  private readonly made: { disposed: boolean }[] = [];
+  /**
+   * Persistent nodes made, and released with their `disposed` flag set, so a test can check that
+   * each one was disposed. Counts, not a list: a list of every node ever made kept the disposed
+   * ones alive, and the heap grew with every preset switch (found by a 30-minute soak).
+   */
+  private madeTotal = 0;
+  private disposedTotal = 0;
   private readonly sounding = new Set<SoundingNote>();
 
   private readonly source: DreamSource;
@@ -406,7 +411,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
   private own<T extends OwnedNode>(node: T): T {
     this.owned.add(node);
-    this.made.push(node);
+    this.madeTotal++;
     counter.persistent++;
     return node;
   }
@@ -414,6 +419,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
   private release(node: OwnedNode): void {
     if (!this.owned.delete(node)) return;
     node.dispose();
+    if (node.disposed) this.disposedTotal++;
     counter.persistent--;
   }
 
@@ -437,11 +443,11 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
 
   /** True when every node this instance ever made has been disposed. */
   get allDisposed(): boolean {
-    return this.owned.size === 0 && this.sounding.size === 0 && this.made.every((n) => n.disposed);
+    return this.owned.size === 0 && this.sounding.size === 0 && this.disposedTotal === this.madeTotal;
   }
 
   get madeCount(): number {
-    return this.made.length;
+    return this.madeTotal;
   }
 
   // ---- voices ------------------------------------------------------------------------------------
