@@ -312,6 +312,8 @@ export interface LoadtestResult {
   workers: number;
   client: 'nats-core' | 'lean';
   snapshotBytes: number;
+  /** Bytes of a state message as sent: with the acts (once a second) and without (in between). */
+  messageBytes: { full: number; lean: number; mean: number };
   published: number;
   expected: number;
   delivered: number;
@@ -438,7 +440,8 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     const header = { from: 'loadtest', seq: 0, clock: 0, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all' } as const;
     const fullBytes = JSON.stringify(sizer.message(header, dream, true)).length;
     const leanBytes = JSON.stringify(sizer.message(header, dream, false)).length;
-    log(`a state message: ${fullBytes} bytes with the acts (once a second), ${leanBytes} without`);
+    // One message a second carries the acts; NATS adds its MSG line (~60 B) and WebSocket framing.
+    const meanBytes = (fullBytes + (o.rate - 1) * leanBytes) / o.rate + 60;
     let seq = 0;
     let running = true;
     const period = 1000 / o.rate;
@@ -604,6 +607,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
       workers: o.workers,
       client: o.lean ? 'lean' : 'nats-core',
       snapshotBytes,
+      messageBytes: { full: fullBytes, lean: leanBytes, mean: Math.round(meanBytes) },
       published: lastSeq,
       expected: lastSeq * connectMs.length,
       delivered,
@@ -621,7 +625,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
       otherCpuPercent: round(Math.max(0, machinePercent - (serverCpu / cpuWall) * 100 - clientsPercent - publisherPercent), 1),
       cores: cpus().length,
       deliveredPerSecond: round(delivered / wall, 0),
-      deliveredMBps: round((delivered * (snapshotBytes + 150)) / wall / 1e6, 1),
+      deliveredMBps: round((delivered * meanBytes) / wall / 1e6, 1),
       disconnects,
       slowConsumers: slow,
       ...(storm ? { convergeSeconds: round(storm.convergeSeconds), storm: { ...storm, convergeSeconds: round(storm.convergeSeconds), convergeAfterUpSeconds: round(storm.convergeAfterUpSeconds), downSeconds: round(storm.downSeconds), p99MsDuringStorm: round(storm.p99MsDuringStorm) } } : {}),
@@ -716,7 +720,7 @@ const main = async () => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
   const r = await runLoadtest(o);
   const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(22)}${v}\n`);
-  line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} updates/s of ${r.snapshotBytes} B for ${r.seconds} s`);
+  line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} updates/s for ${r.seconds} s: a ${r.snapshotBytes} B dream, messages of ${r.messageBytes.full} B with its acts (1/s) and ${r.messageBytes.lean} B without`);
   line('latency', `p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms  (mean ${r.meanMs} ms)`);
   line('lost', `${r.lost} of ${r.expected} (delivered ${r.delivered}; ${r.deliveredPerSecond}/s, ${r.deliveredMBps} MB/s)`);
   line('connect', `all in ${r.connect.totalSeconds} s; each p50 ${r.connect.p50Ms} ms  p99 ${r.connect.p99Ms} ms  max ${r.connect.maxMs} ms; failed ${r.connect.failed}`);
