@@ -2,8 +2,11 @@
 // Plays a show in headless Chromium: acts auto-advancing, a seeded random live action every few
 // seconds, a preset morph now and then, music playing. Every 10 s it samples the JS heap (after
 // a forced garbage collection), renderer.info (geometries, textures, programs) and the number of
-// live audio nodes. It fails when, after warm-up, the last sample exceeds the first by more than
-// 20% (integer counts get a slack of one), or on any page error.
+// live audio nodes. The comparison is between two settled samples taken the same way: at the end
+// of the warm-up and at the end of the show, the same preset is loaded (no morph), its first act,
+// and the show is left alone for SETTLE_MS, so no morph, retired voice or preset-sized graph
+// is in either. It fails when the last exceeds the first by more than 20% (integer counts get a
+// slack of one), or on any page error. The samples between are printed for the record.
 import { build, preview } from 'vite';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +25,10 @@ const SAMPLE_MS = 10_000;
 const WARMUP_MS = Math.min(60_000, (minutes * 60_000) / 4);
 const ACTION_MS = 3_000;
 const MORPH_EVERY = 12; // actions
+/** Quiet time before a settled sample: a morph (6 s) and the retired voices' release. */
+const SETTLE_MS = 10_000;
+/** The preset both settled samples are taken on. */
+const SETTLE_PRESET = 'dream-temple';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('../.artifacts/soak-dist', import.meta.url));
@@ -47,6 +54,8 @@ const main = async () => {
   const browser = await launchChromium();
   const errors: string[] = [];
   const samples: Sample[] = [];
+  let baseline: Sample | undefined;
+  let final: Sample | undefined;
   const rand = mulberry32(20261123);
   try {
     const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
@@ -80,12 +89,23 @@ const main = async () => {
     };
 
     const presets = await page.evaluate(() => window.dreamscape.presets());
+    const settled = async (label: string) => {
+      await page.evaluate(async (id) => {
+        await window.dreamscape.loadPreset(id);
+        window.dreamscape.dispatch({ type: 'restabilize', seconds: 1 });
+      }, SETTLE_PRESET);
+      await page.waitForTimeout(SETTLE_MS);
+      const s = await sample(Math.round((Date.now() - start) / 1000));
+      console.log(`${label}: heap ${s.heapMB.toFixed(2)} MB, geometries ${s.geometries}, textures ${s.textures}, programs ${s.programs}, audio nodes ${s.audioNodes} (${s.preset}, act ${s.act})`);
+      return s;
+    };
     const start = Date.now();
     const end = start + minutes * 60_000;
     let nextSample = start + SAMPLE_MS;
     let n = 0;
     console.log('   t(s)  heap MB  geo  tex  prog  audio nodes (+notes)  fps  act preset');
     while (Date.now() < end) {
+      if (!baseline && Date.now() - start >= WARMUP_MS) baseline = await settled('settled after warm-up');
       n++;
       const r = rand();
       const action =
@@ -114,17 +134,17 @@ const main = async () => {
         );
       }
     }
+    final = await settled('settled at the end');
   } finally {
     await browser.close();
     await server.close();
   }
 
-  const after = samples.filter((s) => s.t * 1000 >= WARMUP_MS);
   const problems: string[] = [...errors];
-  if (after.length < 2) problems.push(`too few samples after warm-up (${after.length}): run longer`);
+  if (!baseline || !final) problems.push('no settled sample after warm-up: run longer');
   else {
-    const first = after[0]!;
-    const last = after[after.length - 1]!;
+    const first = baseline;
+    const last = final;
     const grew = (name: keyof Sample, slack: number) => {
       const a = first[name] as number;
       const b = last[name] as number;
@@ -136,13 +156,13 @@ const main = async () => {
     grew('programs', 1);
     grew('audioNodes', 1);
   }
-  const result = { minutes, samples, warmupSeconds: WARMUP_MS / 1000, problems, ok: problems.length === 0 };
+  const result = { minutes, samples, baseline, final, settleSeconds: SETTLE_MS / 1000, warmupSeconds: WARMUP_MS / 1000, problems, ok: problems.length === 0 };
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
   if (problems.length) {
     console.error(`soak FAILED:\n- ${problems.join('\n- ')}`);
     process.exit(1);
   }
-  console.log(`soak passed: ${samples.length} samples over ${minutes} min, no growth past 20% after ${WARMUP_MS / 1000} s warm-up, no page errors`);
+  console.log(`soak passed: ${samples.length} samples over ${minutes} min; settled after warm-up and at the end, nothing grew past 20%; no page errors`);
 };
 
 main().catch((err) => {

@@ -8,7 +8,7 @@ import * as Tone from 'tone';
 import type { DreamState, Voice } from '../model/index.ts';
 import { tick } from '../model/index.ts';
 import { impulseResponse } from './impulse.ts';
-import { Echo, Hall, Vibrato } from './nodes.ts';
+import { capAutomationMemory, Echo, Hall, Vibrato } from './nodes.ts';
 import { midiToHz, score, scoreParams } from './score.ts';
 import type { GlitchEvent, NoteEvent, SymphonyParams } from './score.ts';
 
@@ -596,6 +596,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     if (!Number.isFinite(value)) return;
     const last = this.targets.get(param);
     if (last !== undefined && Math.abs(last - value) <= 1e-5 * Math.max(1, Math.abs(value))) return;
+    if (last === undefined) capAutomationMemory(param);
     this.targets.set(param, value);
     param.cancelAndHoldAtTime(time);
     param.linearRampToValueAtTime(value, time + Math.max(RAMP, seconds));

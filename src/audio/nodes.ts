@@ -187,3 +187,21 @@ export class Hall extends Tone.ToneAudioNode<HallOptions> {
     return this;
   }
 }
+
+/** Automation events a glided parameter keeps. */
+export const AUTOMATION_MEMORY = 64;
+
+/**
+ * Tone keeps the last 1,000 automation events of every Param (its Timeline's `memory`), and the
+ * engine glides its long-lived parameters many times a minute: over a long show that is ~1.5 MB
+ * of old events the music never reads again (found by the 30-minute soak). Keep the last 64:
+ * a parameter's value is read from the events around the present, never from a minute ago.
+ * `_events` is Tone's own field (tone 15); tests/audio/nodes.test.ts fails if it moves.
+ */
+export const capAutomationMemory = (param: Tone.Param<Tone.Unit.UnitName> | Tone.Signal<Tone.Unit.UnitName>): void => {
+  // A Param holds its events; a Signal holds them on the Param inside it (its `_param`).
+  type Held = { _events?: { memory: number }; _param?: Held };
+  const held = param as unknown as Held;
+  const events = held._events ?? held._param?._events;
+  if (events && events.memory > AUTOMATION_MEMORY) events.memory = AUTOMATION_MEMORY;
+};
