@@ -24,7 +24,7 @@ export const DreamRenderer = ({ runtime, store, post }: { runtime: SceneRuntime;
   useFrame(() => {
     const info = gl.info;
     info.reset();
-    post.render(gl, scene, camera, runtime.frame, cameraDrift.x * -0.02, cameraDrift.y * -0.02);
+    post.render(gl, scene, camera, runtime.frame, cameraDrift.x * -0.02, cameraDrift.y * -0.02, runtime.stats.detail);
     const s = runtime.stats;
     s.drawCalls = info.render.calls;
     s.triangles = info.render.triangles;

@@ -32,7 +32,7 @@ export const DreamScene = ({ audience }: { audience: boolean }) => {
         camera={{ fov: 38, near: 0.1, far: 80, position: [0, 0, 12.5] }}
       >
         <SceneRoot runtime={scene} store={store} clock={clock} onContextLost={onContextLost} />
-        <AdaptiveQuality clock={clock} />
+        <AdaptiveQuality clock={clock} runtime={scene} />
       </Canvas>
       {lost ? (
         <div className="dream-notice" role="status" data-testid="context-lost">

@@ -1,9 +1,23 @@
 /**
  * Adaptive quality: when frames stay slow the picture's pixel ratio steps down before the frame
- * rate falls under 30, and steps back up when there is headroom. Pure: frame times in, the pixel
- * ratio out, so it is tested in Node.
+ * rate falls under 30, then its detail, and both step back up when there is headroom. Pure:
+ * frame times in, the pixel ratio and detail out, so it is tested in Node.
  */
 export const PIXEL_RATIOS = [1.5, 1.25, 1, 0.85, 0.7, 0.6, 0.5] as const;
+
+/**
+ * The picture's detail: 'full', or 'reduced' once the pixel ratio is at its floor and frames are
+ * still slow: the glow (bloom, five of the frame's ten passes) is left out.
+ */
+export type Detail = 'full' | 'reduced';
+
+export interface QualityStep {
+  ratio: number;
+  detail: Detail;
+}
+
+/** The ladder, best first: every pixel ratio at full detail, then the lowest one with reduced detail. */
+export const QUALITY_STEPS: readonly QualityStep[] = [...PIXEL_RATIOS.map((ratio): QualityStep => ({ ratio, detail: 'full' })), { ratio: PIXEL_RATIOS[PIXEL_RATIOS.length - 1]!, detail: 'reduced' }];
 
 export interface AdaptiveOptions {
   /** Step down when the average frame rate is below this (a margin above 30 fps). */
@@ -33,21 +47,29 @@ export class AdaptiveQuality {
 
   constructor(options: Partial<AdaptiveOptions> = {}) {
     this.options = { ...ADAPTIVE_DEFAULTS, ...options };
-    const i = PIXEL_RATIOS.findIndex((r) => r <= this.options.maxRatio + 1e-9);
+    const i = QUALITY_STEPS.findIndex((q) => q.ratio <= this.options.maxRatio + 1e-9);
     this.top = i < 0 ? PIXEL_RATIOS.length - 1 : i;
     this.level = this.top;
   }
 
   ratio(): number {
-    return PIXEL_RATIOS[this.level]!;
+    return QUALITY_STEPS[this.level]!.ratio;
+  }
+
+  detail(): Detail {
+    return QUALITY_STEPS[this.level]!.detail;
+  }
+
+  step(): QualityStep {
+    return QUALITY_STEPS[this.level]!;
   }
 
   /**
    * A frame was drawn at `nowSeconds`. Gaps over MAX_FRAME_GAP seconds (a hidden tab, a stalled
    * page) are not slowness and restart the window; a frame every half second is, and is exactly
-   * when the ratio must fall. Returns the new ratio when it changes, else null.
+   * when the ratio must fall. Returns the new step when it changes, else null.
    */
-  frame(nowSeconds: number, lastSeconds: number | null): number | null {
+  frame(nowSeconds: number, lastSeconds: number | null): QualityStep | null {
     if (lastSeconds === null || nowSeconds - lastSeconds > MAX_FRAME_GAP) {
       this.windowStart = nowSeconds;
       this.frames = 0;
@@ -59,17 +81,17 @@ export class AdaptiveQuality {
     const fps = this.frames / span;
     this.windowStart = nowSeconds;
     this.frames = 0;
-    if (fps < this.options.lowFps && this.level < PIXEL_RATIOS.length - 1) {
+    if (fps < this.options.lowFps && this.level < QUALITY_STEPS.length - 1) {
       this.level++;
       this.highSince = -1;
-      return this.ratio();
+      return this.step();
     }
     if (fps > this.options.highFps && this.level > this.top) {
       if (this.highSince < 0) this.highSince = nowSeconds - span;
       if (nowSeconds - this.highSince >= this.options.upSeconds) {
         this.level--;
         this.highSince = -1;
-        return this.ratio();
+        return this.step();
       }
     } else this.highSince = -1;
     return null;

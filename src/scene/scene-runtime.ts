@@ -1,5 +1,6 @@
 import type { DreamState } from '../model/index.ts';
 import { createSceneFrame } from './scene-frame.ts';
+import type { Detail } from './adaptive-quality.ts';
 
 /** What `window.dreamscape.stats()` returns: figures of the last whole frame, postprocessing included. */
 export interface SceneStats {
@@ -24,6 +25,8 @@ export interface SceneStats {
   layoutMs: number;
   /** Page errors seen in this window so far (uncaught errors, rejections, parts that failed to draw). */
   pageErrors: number;
+  /** The picture's detail, set by adaptive quality: 'reduced' leaves the glow out. */
+  detail: Detail;
 }
 
 /**
@@ -49,6 +52,7 @@ export class SceneRuntime {
     glitchStepsPerSecond: 0,
     layoutMs: 0,
     pageErrors: 0,
+    detail: 'full',
   };
   audience = false;
   prefersReducedMotion = false;

@@ -1,32 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveQuality, PIXEL_RATIOS } from '../../src/scene/adaptive-quality.ts';
+import type { QualityStep } from '../../src/scene/adaptive-quality.ts';
+
+const label = (q: QualityStep) => (q.detail === 'full' ? String(q.ratio) : `${q.ratio} ${q.detail}`);
 
 const run = (q: AdaptiveQuality, fps: number, seconds: number, t0: number) => {
-  const changes: number[] = [];
+  const changes: string[] = [];
   let last: number | null = t0 === 0 ? null : t0;
   let t = t0;
   for (let i = 0; i < fps * seconds; i++) {
     t += 1 / fps;
     const r = q.frame(t, last);
     last = t;
-    if (r !== null) changes.push(r);
+    if (r !== null) changes.push(label(r));
   }
   return { changes, t };
 };
 
 describe('adaptive quality', () => {
-  it('steps the pixel ratio down while frames are slow, down to its floor', () => {
+  it('steps the pixel ratio down while frames are slow, down to its floor, then the detail', () => {
     const q = new AdaptiveQuality({ maxRatio: 1 });
     expect(q.ratio()).toBe(1);
+    expect(q.detail()).toBe('full');
     const { changes } = run(q, 20, 30, 0);
-    expect(changes).toEqual([0.85, 0.7, 0.6, 0.5]);
+    expect(changes).toEqual(['0.85', '0.7', '0.6', '0.5', '0.5 reduced']);
     expect(q.ratio()).toBe(PIXEL_RATIOS[PIXEL_RATIOS.length - 1]);
+    expect(q.detail()).toBe('reduced');
   });
 
   it('steps down even at 1.5 frames a second (software WebGL at full size)', () => {
     const q = new AdaptiveQuality({ maxRatio: 1 });
     const { changes } = run(q, 1.5, 20, 0);
-    expect(changes).toEqual([0.85, 0.7, 0.6, 0.5]);
+    expect(changes).toEqual(['0.85', '0.7', '0.6', '0.5', '0.5 reduced']);
+  });
+
+  it('with headroom again, the detail comes back first, then the pixel ratio', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    const slow = run(q, 20, 30, 0);
+    expect(q.detail()).toBe('reduced');
+    const fast = run(q, 60, 12, slow.t);
+    expect(fast.changes.slice(0, 2)).toEqual(['0.5', '0.6']);
   });
 
   it('steps back up only after a sustained headroom, never above the device ratio', () => {
@@ -36,6 +49,7 @@ describe('adaptive quality', () => {
     const fast = run(q, 60, 40, slow.t);
     expect(fast.changes.length).toBeGreaterThan(0);
     expect(q.ratio()).toBe(1.25);
+    expect(q.detail()).toBe('full');
   });
 
   it('holds steady at a healthy frame rate and ignores pauses', () => {

@@ -11,6 +11,7 @@ import type { SkyMaterial } from '../materials.ts';
 import { buildNoiseTexels, NOISE_SIZE } from '../layout/noise-texture.ts';
 import type { SceneFrame } from '../scene-frame.ts';
 import { buildStarField, STAR_CELL } from '../layout/star-field.ts';
+import type { Detail } from '../adaptive-quality.ts';
 
 /**
  * Bloom levels below the picture: 1/4, 1/8 and 1/16 of its size. The first level is taken from
@@ -123,7 +124,7 @@ export class DreamPost {
   }
 
   /** Draw the whole frame: sky, scene, bloom, composite to the screen. */
-  render(renderer: WebGLRenderer, scene: Scene, camera: Camera, f: SceneFrame, driftX: number, driftY: number): void {
+  render(renderer: WebGLRenderer, scene: Scene, camera: Camera, f: SceneFrame, driftX: number, driftY: number, detail: Detail = 'full'): void {
     // Full-screen passes cover every pixel: no clears but the scene's.
     const autoClear = renderer.autoClear;
     renderer.autoClear = false;
@@ -144,7 +145,22 @@ export class DreamPost {
     renderer.render(this.starScene, this.quadCamera);
     renderer.render(scene, camera);
 
-    // Bloom: threshold and halve, halve, halve; then back up, adding each level.
+    const c = this.composite.uniforms;
+    if (detail === 'full') this.bloom(renderer);
+    // Reduced detail (adaptive quality, past the lowest pixel ratio): no glow, five passes fewer.
+    c.uBloomStrength.value = detail === 'full' ? 0.7 + 0.15 * Math.max(0, f.fracture) + 0.1 * f.glitch : 0;
+    c.uGlitch.value = f.glitch;
+    c.uStepRandom.value.set(f.stepRandom[0]!, f.stepRandom[1]!, f.stepRandom[2]!, f.stepRandom[3]!);
+    c.uStep.value = f.glitchStep % 4096;
+    c.uGuard.value = f.guard ? 1 : 0;
+    c.uDeep.value.set(Math.pow(f.palette[0]!, 1 / 2.2), Math.pow(f.palette[1]!, 1 / 2.2), Math.pow(f.palette[2]!, 1 / 2.2));
+    c.uFade.value = f.fade;
+    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : this.composite, null);
+    renderer.autoClear = autoClear;
+  }
+
+  /** Bloom: threshold and shrink, halve, halve; then back up, adding each level. */
+  private bloom(renderer: WebGLRenderer): void {
     let input: Texture = this.scene.texture;
     let iw = this.width;
     let ih = this.height;
@@ -169,18 +185,7 @@ export class DreamPost {
       this.pass(renderer, this.upMaterial, this.up[i]!);
       low = this.up[i]!;
     }
-
-    const c = this.composite.uniforms;
-    c.uBloom.value = low.texture;
-    c.uBloomStrength.value = 0.7 + 0.15 * Math.max(0, f.fracture) + 0.1 * f.glitch;
-    c.uGlitch.value = f.glitch;
-    c.uStepRandom.value.set(f.stepRandom[0]!, f.stepRandom[1]!, f.stepRandom[2]!, f.stepRandom[3]!);
-    c.uStep.value = f.glitchStep % 4096;
-    c.uGuard.value = f.guard ? 1 : 0;
-    c.uDeep.value.set(Math.pow(f.palette[0]!, 1 / 2.2), Math.pow(f.palette[1]!, 1 / 2.2), Math.pow(f.palette[2]!, 1 / 2.2));
-    c.uFade.value = f.fade;
-    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : this.composite, null);
-    renderer.autoClear = autoClear;
+    this.composite.uniforms.uBloom.value = low.texture;
   }
 
   dispose(): void {
