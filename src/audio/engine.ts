@@ -554,17 +554,24 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
     }
   }
 
-  /** The Transport's seconds now (offline: exactly; live: what is heard now). */
+  /** The Transport's seconds now (offline: exactly; live: what is heard now, without taking it as the clock's reading). */
   private transportNow(): number {
     if (this.context.isOffline) return this.transport.getSecondsAtTime(this.context.currentTime);
-    return this.audibleSeconds();
+    return this.readAudible();
   }
 
   /**
    * Transport seconds of the sound leaving the speakers now: the dream clock's source while the
    * music plays, so the visuals show what is heard (the context's output latency is taken off).
+   * Only the dream clock calls this: it is the reading `lastClockRead` reports, never going back.
    */
   audibleSeconds(): number {
+    this.lastAudible = this.readAudible();
+    return this.lastAudible;
+  }
+
+  /** What audibleSeconds() would read now (never before the clock's last reading), without keeping it. */
+  private readAudible(): number {
     if (this.transport.state !== 'started') return this.lastAudible;
     const raw = this.context.rawContext as unknown as AudioContext;
     let t = raw.currentTime;
@@ -576,9 +583,7 @@ export class NeuroSymphony extends Tone.ToneAudioNode<NeuroSymphonyOptions> {
         t -= raw.outputLatency || raw.baseLatency || 0;
       }
     }
-    const s = this.transport.getSecondsAtTime(Math.max(0, t));
-    if (s > this.lastAudible) this.lastAudible = s;
-    return this.lastAudible;
+    return Math.max(this.lastAudible, this.transport.getSecondsAtTime(Math.max(0, t)));
   }
 
   /** A filter frequency the context can take: under 16 kHz and well under Nyquist. */
