@@ -23,6 +23,20 @@ export class DreamShaderMaterial<U extends Record<string, IUniform>> extends Sha
   }
 }
 
+/**
+ * Blending for light drawn into the scene target (stars, threads): its colour adds to what is
+ * behind, and the target's alpha, the mosaic's coverage that the composite lays the sky by, is
+ * kept as it was.
+ */
+export const ADD_LIGHT_KEEP_ALPHA = {
+  blending: CustomBlending,
+  blendEquation: AddEquation,
+  blendSrc: OneFactor,
+  blendDst: OneFactor,
+  blendSrcAlpha: ZeroFactor,
+  blendDstAlpha: OneFactor,
+} as const;
+
 const dreamerArray = (): Vector4[] => Array.from({ length: MAX_DREAMERS }, () => new Vector4());
 const visibleArray = (): number[] => new Array<number>(MAX_DREAMERS).fill(0);
 
@@ -101,13 +115,7 @@ export const createThreadMaterial = () =>
     side: DoubleSide,
     transparent: true,
     depthWrite: false,
-    // Light added to what is behind; alpha (the mosaic's coverage, read by the composite) kept.
-    blending: CustomBlending,
-    blendEquation: AddEquation,
-    blendSrc: OneFactor,
-    blendDst: OneFactor,
-    blendSrcAlpha: ZeroFactor,
-    blendDstAlpha: OneFactor,
+    ...ADD_LIGHT_KEEP_ALPHA,
     defines: { MAX_DREAMERS },
     uniforms: {
       uTime: new Uniform(0),

@@ -1,4 +1,4 @@
-import { AddEquation, BufferAttribute, BufferGeometry, CustomBlending, DataTexture, LinearFilter, Mesh, OneFactor, OrthographicCamera, Points, RepeatWrapping, RGBAFormat, Scene, Sphere, Uniform, UnsignedByteType, Vector2, Vector3, Vector4, WebGLRenderTarget, ZeroFactor } from 'three';
+import { BufferAttribute, BufferGeometry, DataTexture, LinearFilter, Mesh, OrthographicCamera, Points, RepeatWrapping, RGBAFormat, Scene, Sphere, Uniform, UnsignedByteType, Vector2, Vector3, Vector4, WebGLRenderTarget } from 'three';
 import type { Camera, Material, Texture, WebGLRenderer } from 'three';
 import fullscreenVert from '../../../shaders/fullscreen.vert';
 import bloomDownFrag from '../../../shaders/bloom-down.frag';
@@ -6,7 +6,7 @@ import bloomUpFrag from '../../../shaders/bloom-up.frag';
 import compositeFrag from '../../../shaders/composite.frag';
 import starsVert from '../../../shaders/stars.vert';
 import starsFrag from '../../../shaders/stars.frag';
-import { DreamShaderMaterial, createSkyMaterial, updateSkyMaterial } from '../materials.ts';
+import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, createSkyMaterial, updateSkyMaterial } from '../materials.ts';
 import type { SkyMaterial } from '../materials.ts';
 import { buildNoiseTexels, NOISE_SIZE } from '../layout/noise-texture.ts';
 import type { SceneFrame } from '../scene-frame.ts';
@@ -280,12 +280,7 @@ const createStarMaterial = () =>
     depthTest: false,
     depthWrite: false,
     // Added to the (transparent black) scene target; alpha stays 0, so the sky shows around them.
-    blending: CustomBlending,
-    blendEquation: AddEquation,
-    blendSrc: OneFactor,
-    blendDst: OneFactor,
-    blendSrcAlpha: ZeroFactor,
-    blendDstAlpha: OneFactor,
+    ...ADD_LIGHT_KEEP_ALPHA,
     defines: { STAR_CELL: STAR_CELL.toFixed(1), STAR_SPRITE: '4.0' },
     uniforms: {
       uResolution: new Uniform(new Vector2(1, 1)),
