@@ -10,12 +10,21 @@ import { FRAME_PRIORITY } from './frame-priority.ts';
 /** World units per mosaic unit: the window is about 7 units tall. */
 export const MOSAIC_SCALE = 3.5;
 
+/**
+ * Once three has copied an attribute to the GPU, the page lets go of its own copy: the mosaic never
+ * reads its vertices back, and at 65,536 tiles they are 16.8 MB (67 MB at 262,144). The
+ * price: a restored context has none of the buffers, so the mosaic rebuilds its layout then.
+ */
+function releaseAfterUpload(this: BufferAttribute): void {
+  (this as { array: unknown }).array = null;
+}
+
 const layoutGeometry = (tiles: number, pattern: 'voronoi' | 'hex' | 'grid', seed: number, dreamers: number): { geometry: BufferGeometry; cell: number; tiles: number } => {
   const layout = buildMosaicLayout({ tiles, pattern, seed, dreamers });
   const geometry = new BufferGeometry();
-  geometry.setAttribute('position', new BufferAttribute(layout.position, 3));
-  geometry.setAttribute('aTile', new BufferAttribute(layout.tile, 4));
-  geometry.setIndex(new BufferAttribute(layout.index, 1));
+  geometry.setAttribute('position', new BufferAttribute(layout.position, 3).onUpload(releaseAfterUpload));
+  geometry.setAttribute('aTile', new BufferAttribute(layout.tile, 4).onUpload(releaseAfterUpload));
+  geometry.setIndex(new BufferAttribute(layout.index, 1).onUpload(releaseAfterUpload));
   // Tiles fly while fractured; the mesh is never culled, so a generous sphere will do.
   geometry.boundingSphere = new Sphere(new Vector3(), 8);
   return { geometry, cell: layout.cell, tiles: layout.tiles };
@@ -23,7 +32,8 @@ const layoutGeometry = (tiles: number, pattern: 'voronoi' | 'hex' | 'grid', seed
 
 /**
  * The Dream Mosaic: one mesh, one draw call, whatever the tile count. The geometry is rebuilt
- * only when the tile count, pattern, seed or number of dreamers changes, and the old one is
+ * only when the tile count, pattern, seed or number of dreamers changes (or the WebGL context
+ * comes back: its vertices live only on the GPU), and the old one is
  * disposed at once so GPU memory stays flat across preset switches. At rest the mesh draws with
  * a material that leaves the fracture and the glitch out; while either moves, with the one that
  * has them (both share their uniforms, and both are compiled when the scene mounts, so the
@@ -41,7 +51,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     m.name = 'DreamMosaic';
     return { mesh: m, rest, motion };
   }, []);
-  const key = useRef({ tiles: -1, pattern: '', seed: -1, dreamers: -1 });
+  const key = useRef({ tiles: -1, pattern: '', seed: -1, dreamers: -1, context: -1 });
   useEffect(() => {
     mesh.material = motion;
     gl.compile(mesh, camera, scene);
@@ -60,7 +70,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     const s = store.getState().dream;
     const k = key.current;
     const m = s.mosaic;
-    if (k.tiles !== m.tiles || k.pattern !== m.pattern || k.seed !== s.seed || k.dreamers !== s.dreamers.length) {
+    if (k.tiles !== m.tiles || k.pattern !== m.pattern || k.seed !== s.seed || k.dreamers !== s.dreamers.length || k.context !== runtime.contextRestores) {
       const t0 = performance.now();
       const built = layoutGeometry(m.tiles, m.pattern, s.seed, s.dreamers.length);
       mesh.geometry.dispose();
@@ -70,6 +80,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
       k.pattern = m.pattern;
       k.seed = s.seed;
       k.dreamers = s.dreamers.length;
+      k.context = runtime.contextRestores;
       runtime.stats.tiles = built.tiles;
       runtime.stats.layoutMs = performance.now() - t0;
     }

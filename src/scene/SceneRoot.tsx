@@ -50,6 +50,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
     const restored = () => {
       // three has rebuilt its GL state (its listener runs first); draw the dream as it is now.
       runtime.stats.contextLost = false;
+      runtime.contextRestores++;
       runtime.dirty = true;
       onContextLost(false);
       draw(true);

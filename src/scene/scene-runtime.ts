@@ -58,6 +58,11 @@ export class SceneRuntime {
   prefersReducedMotion = false;
   /** Something other than the dream changed (size, context restored): draw the next frame. */
   dirty = true;
+  /**
+   * How many times the WebGL context has come back. Geometry that let go of its CPU copy after
+   * upload (the mosaic) is rebuilt when this changes: the new context has none of its buffers.
+   */
+  contextRestores = 0;
   /** The dream-state drawn last; an unchanged, settled dream is not drawn again. */
   lastDream: DreamState | null = null;
   /** Wall-clock time of the last frame, for fps only (never for anything visible). */
