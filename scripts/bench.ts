@@ -256,14 +256,22 @@ const main = async () => {
         window.dreamscape.clock.pause();
         const render = window.dreamscape.renderAudio as undefined | ((o: { seconds: number; preset?: string }) => Promise<{ sampleRate: number; channels: Float32Array[] }>);
         if (typeof render !== 'function') return null;
-        const t0 = performance.now();
-        const r = await render({ seconds: 30, preset: 'dream-temple' });
-        return { ms: performance.now() - t0, samples: r.channels[0]!.length, sampleRate: r.sampleRate };
+        // Three renders, one after another: a single one moved 7.9-12.9x between runs on this
+        // shared machine; the median of three is the figure, the others are shown beside it.
+        const ms: number[] = [];
+        let r: { sampleRate: number; channels: Float32Array[] } | null = null;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          r = await render({ seconds: 30, preset: 'dream-temple' });
+          ms.push(performance.now() - t0);
+        }
+        return { ms, samples: r!.channels[0]!.length, sampleRate: r!.sampleRate };
       });
       if (audio) {
-        const speed = 30 / (audio.ms / 1000);
-        add({ metric: 'offline audio, 30 s of dream-temple (picture paused)', value: speed, unit: 'x realtime', budget: '≥ 10x', ok: speed >= 10 });
-        result.audio = { ...audio, speed };
+        const speeds = audio.ms.map((ms) => 30 / (ms / 1000)).sort((a, b) => a - b);
+        const speed = speeds[1]!;
+        add({ metric: 'offline audio, 30 s of dream-temple (picture paused)', value: speed, unit: `x realtime, median of 3 (${speeds.map((x) => x.toFixed(1)).join(', ')})`, budget: '≥ 10x', ok: speed >= 10 });
+        result.audio = { ...audio, speeds, speed };
       } else console.log('offline audio: renderAudio() is not available');
       await context.close();
     }
