@@ -4,7 +4,7 @@
  * pauses the dream clock at --at seconds and saves PNGs to --out (default .artifacts/shots).
  * `--fracture` also saves each preset mid-fracture and glitch.
  *
- *   npm run build && npx tsx scripts/screenshot.ts --at 20 --fracture
+ *   npm run build && npx tsx scripts/screenshot.ts --at 20 --fracture [--wait 20]
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +21,9 @@ const { values } = parseArgs({
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '720' },
     fracture: { type: 'boolean', default: false },
+    // Seconds to let each page run first: long enough, and adaptive quality shows what a slow
+    // machine's audience sees (software WebGL here: pixel ratio 0.5, reduced detail after ~15 s).
+    wait: { type: 'string', default: '0' },
   },
 });
 const out = resolve(values.out);
@@ -34,6 +37,7 @@ await context.addInitScript(() => ((window as unknown as { __name: unknown }).__
 
 const settle = async (page: import('playwright-core').Page, at: number) => {
   await page.waitForFunction(() => typeof window.dreamscape?.stats === 'function' && (window.dreamscape.stats as () => { ready: boolean })().ready, undefined, { timeout: 60_000 });
+  await page.waitForTimeout(Number(values.wait) * 1000);
   await page.evaluate((t) => {
     const d = window.dreamscape;
     d.clock.pause();
@@ -58,7 +62,8 @@ for (const preset of presets) {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${out}/audience-${preset}-fracture.png` });
   }
-  console.log(`${preset}: ${out}/audience-${preset}.png`);
+  const shown = await page.evaluate(() => { const s = (window.dreamscape.stats as () => unknown)() as { pixelRatio: number; detail: string }; return `pixel ratio ${s.pixelRatio}, ${s.detail} detail`; });
+  console.log(`${preset}: ${out}/audience-${preset}.png (${shown})`);
   await page.close();
 }
 const page = await context.newPage();
