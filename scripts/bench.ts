@@ -256,7 +256,7 @@ const main = async () => {
         window.dreamscape.clock.pause();
         const render = window.dreamscape.renderAudio as undefined | ((o: { seconds: number; preset?: string }) => Promise<{ sampleRate: number; channels: Float32Array[] }>);
         if (typeof render !== 'function') return null;
-        // Three renders, one after another: a single one moved 7.9-12.9x between runs on this
+        // Three renders, one after another: a single one moved 7.6-12.9x between runs on this
         // shared machine; the median of three is the figure, the others are shown beside it.
         const ms: number[] = [];
         let r: { sampleRate: number; channels: Float32Array[] } | null = null;
