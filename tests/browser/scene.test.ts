@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openView } from './browser.ts';
 import { flashTransitions, maxPerWindow, RED_SWING } from '../../src/scene/flash-guard.ts';
 import type { SceneStats } from '../../src/scene/scene-runtime.ts';
+import { IMPOSTOR_SLICES } from '../../src/scene/mosaic-impostor.ts';
 
 /**
  * The scene in real headless Chromium (software WebGL), looking at real pixels. Views are kept
@@ -73,6 +74,32 @@ const measure = (px: Uint8Array): Measure => {
   }
   const mean = sum / n;
   return { mean, spread: Math.sqrt(Math.max(0, sq / n - mean * mean)), luminance: 0, red: 0 };
+};
+
+/**
+ * Mean absolute difference per channel of the 16x16-pixel blocks' mean colours, 0..255: how
+ * different two pictures look at a glance, not where their finest edges fall.
+ */
+const blockDifference = (a: Uint8Array, b: Uint8Array, width: number, block = 16): number => {
+  expect(a.length).toBe(b.length);
+  const height = a.length / 4 / width;
+  let d = 0;
+  let n = 0;
+  for (let by = 0; by + block <= height; by += block) {
+    for (let bx = 0; bx + block <= width; bx += block) {
+      for (let c = 0; c < 3; c++) {
+        let sa = 0;
+        let sb = 0;
+        for (let y = by; y < by + block; y++) for (let x = bx; x < bx + block; x++) {
+          sa += a[(y * width + x) * 4 + c]!;
+          sb += b[(y * width + x) * 4 + c]!;
+        }
+        d += Math.abs(sa - sb) / (block * block);
+        n++;
+      }
+    }
+  }
+  return d / n;
 };
 
 /** Mean absolute difference per channel, 0..255. */
@@ -312,6 +339,64 @@ describe('adaptive quality', () => {
       await page.waitForFunction(() => (window.dreamscape.stats as () => { pixelRatio: number })().pixelRatio < 1, undefined, { timeout: 60_000 });
       const stats = await page.evaluate(() => (window.dreamscape.stats as () => { pixelRatio: number; fps: number })());
       expect(stats.pixelRatio).toBeGreaterThanOrEqual(0.5);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('past the lowest pixel ratio, draws the resting mosaic from a picture of its tiles that looks like them and follows the dream', async () => {
+    const browser = await launch();
+    try {
+      const context = await browser.newContext({ deviceScaleFactor: 1 });
+      const { page, errors } = await openView(context, { view: 'audience', room: 'impostor', tiles: 4096 }, { width: 1280, height: 720 });
+      await page.waitForFunction(() => (window.dreamscape.stats as (() => SceneStats) | undefined)?.().ready === true, undefined, { timeout: 60_000 });
+      // SwiftShader at 1280x720 steps down to pixel ratio 0.5 and then to reduced detail.
+      await page.waitForFunction(() => (window.dreamscape.stats as () => SceneStats)().detail === 'reduced', undefined, { timeout: 90_000 });
+      await page.evaluate(() => window.dreamscape.clock.pause());
+      const settle = async () => {
+        let px = await stepAndRead(page, 0.001);
+        for (let i = 0; i < IMPOSTOR_SLICES; i++) px = await stepAndRead(page, 0.001);
+        return px;
+      };
+      const picture = await settle();
+      // A quarter of the tiles' triangles a frame, and the quad.
+      const s = await stats(page);
+      expect(s.detail).toBe('reduced');
+      // The tiles drawn as geometry, in the same state: a glitch this faint moves no tile, and the
+      // geometry is drawn whenever a glitch is on.
+      const asGeometry = async () => {
+        await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'mosaic.glitch', value: 0.0011 }));
+        const px = await stepAndRead(page, 0.001);
+        const triangles = (await stats(page)).triangles;
+        await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'mosaic.glitch', value: 0 }));
+        return { px, triangles };
+      };
+      const geometry = await asGeometry();
+      expect(geometry.triangles).toBeGreaterThan(2 * s.triangles);
+      const back = await settle();
+      // The dream changes (a dreamer's region veiled, over 2 s of dream time): within
+      // IMPOSTOR_SLICES frames every tile has been redrawn, and the picture is still the tiles'.
+      await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'dreamers.0.consent', value: 'private' }));
+      await stepAndRead(page, 2);
+      const changed = await settle();
+      const again = await stepAndRead(page, 0.001);
+      const changedGeometry = await asGeometry();
+      const w = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('[data-testid="dream-scene"] canvas')!.getContext('webgl2')!.drawingBufferWidth);
+      const figures = {
+        likeTiles: blockDifference(picture, geometry.px, w),
+        likeTilesAfter: blockDifference(changed, changedGeometry.px, w),
+        change: blockDifference(back, changed, w),
+        back: difference(picture, back),
+        again: difference(changed, again),
+      };
+      console.log(`mosaic picture vs tiles (mean abs difference of 16x16-pixel blocks, 0..255): ${JSON.stringify(figures)}`);
+      expect(figures.back).toBeLessThan(0.5);
+      expect(figures.again).toBeLessThan(0.5);
+      expect(figures.likeTiles).toBeLessThan(1.5);
+      expect(figures.likeTilesAfter).toBeLessThan(1.5);
+      expect(figures.change).toBeGreaterThan(3 * Math.max(figures.likeTiles, figures.likeTilesAfter));
+      expect(errors).toEqual([]);
       await context.close();
     } finally {
       await browser.close();

@@ -1,0 +1,115 @@
+import { DoubleSide, LinearFilter, Mesh, OrthographicCamera, PlaneGeometry, Uniform, WebGLRenderTarget } from 'three';
+import type { BufferGeometry, Material, Texture, WebGLRenderer } from 'three';
+import impostorVert from '../../shaders/mosaic-impostor.vert';
+import impostorFrag from '../../shaders/mosaic-impostor.frag';
+import { DreamShaderMaterial } from './materials.ts';
+
+/** The resting tiles are redrawn into the picture a slice at a time: all of them every this many frames. */
+export const IMPOSTOR_SLICES = 4;
+
+/**
+ * The Dream Mosaic at rest on a machine slow enough that adaptive quality reduced the detail.
+ * Software WebGL spends ~0.6 µs on every small triangle whatever its size on screen (4,096 tiles
+ * are 26,335 triangles: ~15 of the mosaic's ~22 ms at 640x360), so there the resting tiles are drawn
+ * flat, with their own material, into a picture the size they take on screen, a quarter of them
+ * each frame (every tile is redrawn within IMPOSTOR_SLICES frames; the whole picture at once when
+ * the layout, the size or the context changes, or when the mosaic comes back to rest); each frame
+ * then draws the picture as one quad, moved as the tiles would be. The light and the colours of a
+ * resting mosaic change slowly, so a tile a few frames old looks the same. While the mosaic
+ * fractures or glitches, and at full detail, the tiles are drawn as geometry every frame.
+ */
+export class MosaicImpostor {
+  readonly mesh: Mesh;
+  private readonly material: DreamShaderMaterial<{ uPicture: Uniform<Texture | null> }>;
+  private readonly camera = new OrthographicCamera(-1, 1, 1, -1, 0.1, 10);
+  private readonly drawer = new Mesh();
+  private target: WebGLRenderTarget | null = null;
+  /** The geometry the picture holds (a new layout, or a restored context, brings a new one). */
+  private source: BufferGeometry | null = null;
+  private slice = 0;
+
+  constructor() {
+    this.material = new DreamShaderMaterial({
+      name: 'DreamMosaicImpostor',
+      vertexShader: impostorVert,
+      fragmentShader: impostorFrag,
+      side: DoubleSide,
+      uniforms: { uPicture: new Uniform<Texture | null>(null) },
+    });
+    this.mesh = new Mesh(new PlaneGeometry(2, 2), this.material);
+    this.mesh.name = 'DreamMosaicImpostor';
+    this.mesh.frustumCulled = false;
+    this.mesh.visible = false;
+    this.camera.position.set(0, 0, 5);
+    this.camera.updateMatrixWorld();
+    this.drawer.frustumCulled = false;
+  }
+
+  /** The picture needs every tile redrawn before it is shown next (it went stale meanwhile). */
+  invalidate(): void {
+    this.source = null;
+  }
+
+  /**
+   * Redraw a slice of the tiles (or all of them, when the picture is new or stale) with `material`
+   * into a picture of `pixelsPerUnit` pixels per mosaic unit (what the tiles take on screen, so the
+   * grout's width, which follows the pixels, is what the geometry would draw). `reach`: how far the
+   * tiles reach from the centre in mosaic units (rim tiles stand a little past the window).
+   */
+  update(renderer: WebGLRenderer, geometry: BufferGeometry, material: Material, pixelsPerUnit: number, reach: { x: number; y: number }): void {
+    let whole = this.source !== geometry;
+    const ex = reach.x * 1.01;
+    const ey = reach.y * 1.01;
+    if (this.camera.right !== ex || this.camera.top !== ey) {
+      this.camera.left = -ex;
+      this.camera.right = ex;
+      this.camera.top = ey;
+      this.camera.bottom = -ey;
+      this.camera.updateProjectionMatrix();
+      this.mesh.scale.set(ex, ey, 1);
+      whole = true;
+    }
+    const h = Math.max(64, Math.min(2048, Math.round(2 * ey * pixelsPerUnit)));
+    const w = Math.max(64, Math.min(4096, Math.round((h * ex) / ey)));
+    if (!this.target || Math.abs(this.target.height - h) > 0.1 * this.target.height || Math.abs(this.target.width - w) > 0.1 * this.target.width) {
+      this.target?.dispose();
+      this.target = new WebGLRenderTarget(w, h, { minFilter: LinearFilter, magFilter: LinearFilter, depthBuffer: false, generateMipmaps: false });
+      this.material.uniforms.uPicture.value = this.target.texture;
+      whole = true;
+    }
+    const count = geometry.index?.count ?? 0;
+    const previous = renderer.getRenderTarget();
+    const alpha = renderer.getClearAlpha();
+    const autoClear = renderer.autoClear;
+    renderer.autoClear = false;
+    const range = { start: geometry.drawRange.start, count: geometry.drawRange.count };
+    this.drawer.geometry = geometry;
+    this.drawer.material = material;
+    renderer.setRenderTarget(this.target);
+    if (whole) {
+      renderer.setClearAlpha(0);
+      renderer.clear(true, false, false);
+      renderer.setClearAlpha(alpha);
+      geometry.setDrawRange(0, Infinity);
+      this.slice = 0;
+    } else {
+      // Slices of whole triangles; the last takes what is left.
+      const per = 3 * Math.ceil(count / 3 / IMPOSTOR_SLICES);
+      geometry.setDrawRange(this.slice * per, this.slice === IMPOSTOR_SLICES - 1 ? Infinity : per);
+      this.slice = (this.slice + 1) % IMPOSTOR_SLICES;
+    }
+    renderer.render(this.drawer, this.camera);
+    geometry.setDrawRange(range.start, range.count);
+    renderer.setRenderTarget(previous);
+    renderer.autoClear = autoClear;
+    this.source = geometry;
+  }
+
+  dispose(): void {
+    this.target?.dispose();
+    this.target = null;
+    this.source = null;
+    this.mesh.geometry.dispose();
+    this.material.dispose();
+  }
+}
