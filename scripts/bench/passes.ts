@@ -15,7 +15,14 @@ const server = await preview({ root: process.cwd(), logLevel: 'warn', build: { o
 const base = server.resolvedUrls!.local[0]!;
 const browser = await launchChromium();
 /** What each draw call of a frame is (src/scene/post/dream-post.ts). */
-const NAMES = ['sky (1/4 size)', 'stars', 'mosaic', 'threads', 'bloom down 1/4', 'bloom down 1/8', 'bloom down 1/16', 'bloom up 1/8', 'bloom up 1/4', 'composite'];
+const NAMES_BY_COUNT: Record<number, string[]> = {
+  // full detail
+  10: ['sky (1/4 size)', 'stars', 'mosaic', 'threads', 'bloom down 1/4', 'bloom down 1/8', 'bloom down 1/16', 'bloom up 1/8', 'bloom up 1/4', 'composite'],
+  // reduced detail, the mosaic moving (drawn as geometry)
+  5: ['sky (1/4 size)', 'stars', 'mosaic', 'threads', 'composite'],
+  // reduced detail, the mosaic at rest: a quarter of its tiles into its picture, then the picture
+  6: ['mosaic: 1/4 of the tiles into its picture', 'sky (1/4 size)', 'stars', 'mosaic: its picture', 'threads', 'composite'],
+};
 try {
   for (const tiles of values.tiles.split(',').map(Number)) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -58,7 +65,7 @@ try {
       return { draws, buffer: `${gl.drawingBufferWidth}x${gl.drawingBufferHeight}`, whole: med(runs[0]!), without: runs.slice(1).map(med) };
     });
     console.log(`dream-temple @ ${tiles} tiles, drawing buffer ${res.buffer}: whole frame ${res.whole.toFixed(1)} ms (${res.draws} draw calls)`);
-    res.without.forEach((t, i) => console.log(`  ${(NAMES[i] ?? `draw ${i}`).padEnd(18)} ${(res.whole - t).toFixed(1).padStart(6)} ms`));
+    res.without.forEach((t, i) => console.log(`  ${(NAMES_BY_COUNT[res.draws]?.[i] ?? `draw ${i}`).padEnd(42)} ${(res.whole - t).toFixed(1).padStart(6)} ms`));
     await context.close();
   }
 } finally {

@@ -8,7 +8,8 @@ import { cameraDrift } from './camera-drift.ts';
 
 /**
  * Renders the whole frame through DreamPost, last in the frame loop, and counts its draw calls
- * and triangles (the renderer's counters are reset once per frame, here, and count every pass).
+ * and triangles (the renderer's counters are reset once per frame, first in the loop, and count
+ * every pass).
  */
 export const DreamRenderer = ({ runtime, store, post }: { runtime: SceneRuntime; store: DreamStore; post: DreamPost }) => {
   const gl = useThree((s) => s.gl);
@@ -21,9 +22,11 @@ export const DreamRenderer = ({ runtime, store, post }: { runtime: SceneRuntime;
     runtime.dirty = true;
   }, [post, size.width, size.height, dpr, runtime]);
 
+  // Counted from the start of the frame: parts that draw while they update (the resting mosaic's
+  // picture) are in the figures too.
+  useFrame(() => gl.info.reset(), FRAME_PRIORITY.derive);
   useFrame(() => {
     const info = gl.info;
-    info.reset();
     post.render(gl, scene, camera, runtime.frame, cameraDrift.x * -0.02, cameraDrift.y * -0.02, runtime.stats.detail);
     const s = runtime.stats;
     s.drawCalls = info.render.calls;
