@@ -11,6 +11,7 @@
 //
 // GLITCH compiles the glitch in: software WebGL runs both sides of a branch for every pixel, so
 // the calm picture is drawn by a variant without it (the scene picks it when uGlitch is 0).
+// NO_GLOW leaves the glow out (reduced detail draws no bloom: one texture read a pixel fewer).
 uniform sampler2D uScene;
 uniform sampler2D uSky;
 uniform sampler2D uBloom;
@@ -59,9 +60,11 @@ void main() {
 #else
   c = over(texture2D(uScene, uv), texture2D(uSky, uv).rgb);
 #endif
+#ifndef NO_GLOW
   vec3 glow = texture2D(uBloom, uv).rgb * uBloomStrength;
   // Screen blend: glow lifts the dark without burning the bright.
   c = 1.0 - (1.0 - c) * (1.0 - min(glow, 1.0));
+#endif
   vec2 p = vUv - 0.5;
   c *= 1.0 - dot(p, p) * 0.8;
   gl_FragColor = vec4(c * uFade, 1.0);

@@ -20,8 +20,8 @@ const NAMES_BY_COUNT: Record<number, string[]> = {
   10: ['sky (1/4 size)', 'stars', 'mosaic', 'threads', 'bloom down 1/4', 'bloom down 1/8', 'bloom down 1/16', 'bloom up 1/8', 'bloom up 1/4', 'composite'],
   // reduced detail, the mosaic moving (drawn as geometry)
   5: ['sky (1/4 size)', 'stars', 'mosaic', 'threads', 'composite'],
-  // reduced detail, the mosaic at rest: a quarter of its tiles into its picture, then the picture
-  6: ['mosaic: 1/4 of the tiles into its picture', 'sky (1/4 size)', 'stars', 'mosaic: its picture', 'threads', 'composite'],
+  // reduced detail, the mosaic at rest: a slice of its tiles into its picture, then the picture
+  6: ['mosaic: a slice of the tiles into its picture', 'sky (1/4 size)', 'stars', 'mosaic: its picture', 'threads', 'composite'],
 };
 try {
   for (const tiles of values.tiles.split(',').map(Number)) {

@@ -4,15 +4,21 @@ import impostorVert from '../../shaders/mosaic-impostor.vert';
 import impostorFrag from '../../shaders/mosaic-impostor.frag';
 import { DreamShaderMaterial } from './materials.ts';
 
-/** The resting tiles are redrawn into the picture a slice at a time: all of them every this many frames. */
-export const IMPOSTOR_SLICES = 4;
+/**
+ * The resting tiles are redrawn into the picture a slice at a time, about this many triangles a
+ * frame (~2 ms under SwiftShader): every tile within 2 to MAX_SLICES frames (4,096 tiles: 8 frames,
+ * 0.4 s at 20 fps; 16,384 and more: 16).
+ */
+export const TRIANGLES_PER_FRAME = 3500;
+export const MAX_SLICES = 16;
+export const slicesFor = (triangles: number): number => Math.max(2, Math.min(MAX_SLICES, Math.ceil(triangles / TRIANGLES_PER_FRAME)));
 
 /**
  * The Dream Mosaic at rest on a machine slow enough that adaptive quality reduced the detail.
  * Software WebGL spends ~0.6 µs on every small triangle whatever its size on screen (4,096 tiles
  * are 26,335 triangles: ~15 of the mosaic's ~22 ms at 640x360), so there the resting tiles are drawn
- * flat, with their own material, into a picture the size they take on screen, a quarter of them
- * each frame (every tile is redrawn within IMPOSTOR_SLICES frames; the whole picture at once when
+ * flat, with their own material, into a picture the size they take on screen, a slice of them
+ * each frame (every tile is redrawn within slicesFor(triangles) frames; the whole picture at once when
  * the layout, the size or the context changes, or when the mosaic comes back to rest); each frame
  * then draws the picture as one quad, moved as the tiles would be. The light and the colours of a
  * resting mosaic change slowly, so a tile a few frames old looks the same. While the mosaic
@@ -94,9 +100,11 @@ export class MosaicImpostor {
       this.slice = 0;
     } else {
       // Slices of whole triangles; the last takes what is left.
-      const per = 3 * Math.ceil(count / 3 / IMPOSTOR_SLICES);
-      geometry.setDrawRange(this.slice * per, this.slice === IMPOSTOR_SLICES - 1 ? Infinity : per);
-      this.slice = (this.slice + 1) % IMPOSTOR_SLICES;
+      const slices = slicesFor(count / 3);
+      this.slice %= slices;
+      const per = 3 * Math.ceil(count / 3 / slices);
+      geometry.setDrawRange(this.slice * per, this.slice === slices - 1 ? Infinity : per);
+      this.slice = (this.slice + 1) % slices;
     }
     renderer.render(this.drawer, this.camera);
     geometry.setDrawRange(range.start, range.count);

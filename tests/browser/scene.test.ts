@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openView } from './browser.ts';
 import { flashTransitions, maxPerWindow, RED_SWING } from '../../src/scene/flash-guard.ts';
 import type { SceneStats } from '../../src/scene/scene-runtime.ts';
-import { IMPOSTOR_SLICES } from '../../src/scene/mosaic-impostor.ts';
+import { MAX_SLICES } from '../../src/scene/mosaic-impostor.ts';
 
 /**
  * The scene in real headless Chromium (software WebGL), looking at real pixels. Views are kept
@@ -356,11 +356,11 @@ describe('adaptive quality', () => {
       await page.evaluate(() => window.dreamscape.clock.pause());
       const settle = async () => {
         let px = await stepAndRead(page, 0.001);
-        for (let i = 0; i < IMPOSTOR_SLICES; i++) px = await stepAndRead(page, 0.001);
+        for (let i = 0; i < MAX_SLICES; i++) px = await stepAndRead(page, 0.001);
         return px;
       };
       const picture = await settle();
-      // A quarter of the tiles' triangles a frame, and the quad.
+      // A slice of the tiles' triangles a frame, and the quad.
       const s = await stats(page);
       expect(s.detail).toBe('reduced');
       // The tiles drawn as geometry, in the same state: a glitch this faint moves no tile, and the
@@ -376,7 +376,7 @@ describe('adaptive quality', () => {
       expect(geometry.triangles).toBeGreaterThan(2 * s.triangles);
       const back = await settle();
       // The dream changes (a dreamer's region veiled, over 2 s of dream time): within
-      // IMPOSTOR_SLICES frames every tile has been redrawn, and the picture is still the tiles'.
+      // MAX_SLICES frames every tile has been redrawn, and the picture is still the tiles'.
       await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'dreamers.0.consent', value: 'private' }));
       await stepAndRead(page, 2);
       const changed = await settle();

@@ -37,7 +37,9 @@ export const SKY_SCALE = 0.25;
  *   1  composite → screen (the sky behind the scene; glitch split, tear and dropout; glow;
  *      vignette; fade)
  *
- * ten in all, whatever the tile count. The sky is laid behind the scene in the composite, where
+ * ten in all, whatever the tile count (at reduced detail: no bloom and a composite without the
+ * glow, and the resting mosaic is a picture of its tiles with a slice of them redrawn into it
+ * each frame, src/scene/mosaic-impostor.ts: six). The sky is laid behind the scene in the composite, where
  * the mosaic's coverage (the scene's alpha) is known, and the stars are points (their lit cells
  * found once per picture size), instead of a full-size pass that hashed every pixel for its star
  * and that the mosaic then overdrew: under software WebGL that pass cost a fifth of the frame.
@@ -60,6 +62,8 @@ export class DreamPost {
   readonly composite = createCompositeMaterial(false);
   /** The composite with the glitch compiled in (they share uniforms). */
   readonly compositeGlitch = createCompositeMaterial(true, this.composite.uniforms);
+  /** The calm composite without the glow, for reduced detail (no bloom is drawn then). */
+  readonly compositeNoGlow = createCompositeMaterial(false, this.composite.uniforms, false);
   private width = 1;
   private height = 1;
 
@@ -155,7 +159,7 @@ export class DreamPost {
     c.uGuard.value = f.guard ? 1 : 0;
     c.uDeep.value.set(Math.pow(f.palette[0]!, 1 / 2.2), Math.pow(f.palette[1]!, 1 / 2.2), Math.pow(f.palette[2]!, 1 / 2.2));
     c.uFade.value = f.fade;
-    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : this.composite, null);
+    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : detail === 'full' ? this.composite : this.compositeNoGlow, null);
     renderer.autoClear = autoClear;
   }
 
@@ -203,12 +207,13 @@ export class DreamPost {
     this.upMaterial.dispose();
     this.composite.dispose();
     this.compositeGlitch.dispose();
+    this.compositeNoGlow.dispose();
   }
 
   /** Compile every pass's program now (the glitch's too), so none stalls a frame later. */
   compile(renderer: WebGLRenderer): void {
     renderer.compile(this.starScene, this.quadCamera);
-    for (const m of [this.skyMaterial, this.downFirst, this.downRest, this.upMaterial, this.composite, this.compositeGlitch]) {
+    for (const m of [this.skyMaterial, this.downFirst, this.downRest, this.upMaterial, this.composite, this.compositeGlitch, this.compositeNoGlow]) {
       this.quad.material = m;
       renderer.compile(this.quadScene, this.quadCamera);
     }
@@ -260,15 +265,15 @@ const createCompositeUniforms = () => ({
   uFade: new Uniform(1),
 });
 
-/** The final pass; `glitch` compiles the glitch in (software WebGL pays for a branch's both sides). */
-const createCompositeMaterial = (glitch: boolean, uniforms: ReturnType<typeof createCompositeUniforms> = createCompositeUniforms()) =>
+/** The final pass; `glitch` compiles the glitch in (software WebGL pays for a branch's both sides), `glow: false` leaves the glow out. */
+const createCompositeMaterial = (glitch: boolean, uniforms: ReturnType<typeof createCompositeUniforms> = createCompositeUniforms(), glow = true) =>
   new DreamShaderMaterial({
-    name: glitch ? 'DreamCompositeGlitch' : 'DreamComposite',
+    name: glitch ? 'DreamCompositeGlitch' : glow ? 'DreamComposite' : 'DreamCompositeNoGlow',
     vertexShader: fullscreenVert,
     fragmentShader: compositeFrag,
     depthTest: false,
     depthWrite: false,
-    defines: glitch ? { GLITCH: 1 } : {},
+    defines: { ...(glitch ? { GLITCH: 1 } : {}), ...(glow ? {} : { NO_GLOW: 1 }) },
     uniforms,
   });
 
