@@ -1,8 +1,10 @@
-import { DoubleSide, LinearFilter, Mesh, OrthographicCamera, PlaneGeometry, Uniform, WebGLRenderTarget } from 'three';
+import { Color, DoubleSide, LinearFilter, Mesh, OrthographicCamera, PlaneGeometry, Uniform, WebGLRenderTarget } from 'three';
 import type { BufferGeometry, Material, Texture, WebGLRenderer } from 'three';
 import impostorVert from '../../shaders/mosaic-impostor.vert';
 import impostorFrag from '../../shaders/mosaic-impostor.frag';
 import { DreamShaderMaterial } from './materials.ts';
+
+const clearColour = new Color();
 
 /**
  * The resting tiles are redrawn into the picture a slice at a time, about this many triangles a
@@ -93,9 +95,11 @@ export class MosaicImpostor {
     this.drawer.material = material;
     renderer.setRenderTarget(this.target);
     if (whole) {
-      renderer.setClearAlpha(0);
+      // Transparent black: the quad's shader divides a filtered read by its alpha.
+      renderer.getClearColor(clearColour);
+      renderer.setClearColor(0x000000, 0);
       renderer.clear(true, false, false);
-      renderer.setClearAlpha(alpha);
+      renderer.setClearColor(clearColour, alpha);
       geometry.setDrawRange(0, Infinity);
       this.slice = 0;
     } else {
