@@ -63,6 +63,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     group.add(m, impostor.mesh);
     return { group, mesh: m, rest, motion, impostor };
   }, []);
+  const lastDream = useRef<unknown>(null);
   const key = useRef({ tiles: -1, pattern: '', seed: -1, dreamers: -1, context: -1, reach: { x: 1, y: 1 } });
   useEffect(() => {
     mesh.material = motion;
@@ -108,11 +109,15 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     // picture of them (see MosaicImpostor); otherwise, and whenever they move, as geometry.
     const fromPicture = !moving && runtime.stats.detail === 'reduced';
     if (fromPicture) {
+      // A change is in every tile only after a whole round of slices: see that those frames are
+      // drawn even if the clock is paused.
+      if (s !== lastDream.current) runtime.requestFrames(impostor.slices(mesh.geometry));
       // Pixels per mosaic unit on screen, where the window stands (the camera looks at it from z).
       const cam = camera as PerspectiveCamera;
       const visible = 2 * Math.max(1, cam.position.z) * Math.tan(((cam.fov ?? 38) * Math.PI) / 360);
       impostor.update(gl, mesh.geometry, rest, (gl.getDrawingBufferSize(drawingBuffer).y * MOSAIC_SCALE) / visible, k.reach);
     } else impostor.invalidate();
+    lastDream.current = s;
     impostor.mesh.visible = fromPicture;
     mesh.visible = !fromPicture;
     // The window leans back a little and sways with the dream.

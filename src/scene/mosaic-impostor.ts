@@ -64,6 +64,11 @@ export class MosaicImpostor {
    * grout's width, which follows the pixels, is what the geometry would draw). `reach`: how far the
    * tiles reach from the centre in mosaic units (rim tiles stand a little past the window).
    */
+  /** How many frames this geometry's tiles take to be all redrawn, a slice a frame. */
+  slices(geometry: BufferGeometry): number {
+    return slicesFor((geometry.index?.count ?? 0) / 3);
+  }
+
   update(renderer: WebGLRenderer, geometry: BufferGeometry, material: Material, pixelsPerUnit: number, reach: { x: number; y: number }): void {
     let whole = this.source !== geometry;
     const ex = reach.x * 1.01;

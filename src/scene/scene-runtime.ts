@@ -69,9 +69,20 @@ export class SceneRuntime {
   private lastWall = -1;
   private frameStart = 0;
 
+  /**
+   * Frames the page's loop should still draw even if nothing changes (a part that catches up over
+   * several frames, such as the resting mosaic's picture, asks for them: with the clock paused,
+   * one change would otherwise draw one frame).
+   */
+  private pendingFrames = 0;
+
+  requestFrames(n: number): void {
+    this.pendingFrames = Math.max(this.pendingFrames, n);
+  }
+
   /** Whether a frame from the page's loop (not a synchronous step) has anything new to show. */
   needsFrame(dream: DreamState): boolean {
-    return this.dirty || dream !== this.lastDream || !this.frame.settled;
+    return this.dirty || this.pendingFrames > 0 || dream !== this.lastDream || !this.frame.settled;
   }
 
   beginFrame(now: number): void {
@@ -94,6 +105,7 @@ export class SceneRuntime {
     s.glitchStepsPerSecond = this.frame.glitch > 0.001 ? this.frame.glitchStepsPerSecond : 0;
     this.lastDream = dream;
     this.dirty = false;
+    if (this.pendingFrames > 0) this.pendingFrames--;
   }
 
   snapshot(): SceneStats {

@@ -375,11 +375,13 @@ describe('adaptive quality', () => {
       const geometry = await asGeometry();
       expect(geometry.triangles).toBeGreaterThan(2 * s.triangles);
       const back = await settle();
-      // The dream changes (a dreamer's region veiled, over 2 s of dream time): within
-      // MAX_SLICES frames every tile has been redrawn, and the picture is still the tiles'.
+      // The dream changes (a dreamer's region veiled, over 2 s of dream time), one frame is
+      // stepped, and the clock stays paused: the page's own loop still draws the frames that
+      // redraw every tile, and the picture is the tiles' again.
       await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'dreamers.0.consent', value: 'private' }));
       await stepAndRead(page, 2);
-      const changed = await settle();
+      await page.waitForTimeout(3000);
+      const changed = await stepAndRead(page, 0);
       const again = await stepAndRead(page, 0.001);
       const changedGeometry = await asGeometry();
       const w = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('[data-testid="dream-scene"] canvas')!.getContext('webgl2')!.drawingBufferWidth);
