@@ -82,14 +82,19 @@ const pacedFrameCpu = async (page: Page): Promise<{ median: number; mean: number
   await page.evaluate(() => window.dreamscape.clock.pause());
   await page.waitForTimeout(1000);
   const browser = page.context().browser()!;
+  // After each step the page's loop may still draw a few frames of its own (the resting mosaic's
+  // picture catching up, more of them at more tiles): the next step waits until it has, so every
+  // paced frame starts from an idle page.
   const draw = (count: number) =>
     page.evaluate(
       ({ pace, count }) =>
         new Promise<void>((resolve) => {
           let n = 0;
+          const pending = () => (window.dreamscape.stats as () => { pendingFrames: number })().pendingFrames;
+          const next = () => (pending() > 0 ? setTimeout(next, 20) : setTimeout(step, pace));
           const step = () => {
             window.dreamscape.clock.step(pace / 1000);
-            if (++n < count) setTimeout(step, pace);
+            if (++n < count) next();
             else resolve();
           };
           setTimeout(step, pace);

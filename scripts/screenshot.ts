@@ -23,6 +23,7 @@ const { values } = parseArgs({
     fracture: { type: 'boolean', default: false },
     // Seconds to let each page run first: long enough, and adaptive quality shows what a slow
     // machine's audience sees (software WebGL here: pixel ratio 0.5, reduced detail after ~15 s).
+    // The dream runs meanwhile: keep --at beyond it (the clock only steps forward).
     wait: { type: 'string', default: '0' },
   },
 });
@@ -48,6 +49,7 @@ const settle = async (page: import('playwright-core').Page, at: number) => {
 
 const presets = values.presets.split(',');
 const at = Number(values.at);
+if (Number(values.wait) >= at) console.warn(`--wait ${values.wait} is not before --at ${at}: the shots are taken where the dream has got to`);
 for (const preset of presets) {
   const page = await context.newPage();
   await page.goto(`${url}?view=audience&preset=${preset}&room=shot-${preset}`);

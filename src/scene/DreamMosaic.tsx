@@ -89,7 +89,8 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     if (k.tiles !== m.tiles || k.pattern !== m.pattern || k.seed !== s.seed || k.dreamers !== s.dreamers.length || k.context !== runtime.contextRestores) {
       const t0 = performance.now();
       const built = layoutGeometry(m.tiles, m.pattern, s.seed, s.dreamers.length);
-      mesh.geometry.dispose();
+      // After a lost context the old geometry's GL objects went with it: nothing to delete.
+      if (k.context === runtime.contextRestores) mesh.geometry.dispose();
       mesh.geometry = built.geometry;
       rest.uniforms.uCell.value = built.cell;
       k.tiles = m.tiles;
@@ -111,12 +112,13 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     if (fromPicture) {
       // A change is in every tile only after a whole round of slices: see that those frames are
       // drawn even if the clock is paused.
-      if (s !== lastDream.current) runtime.requestFrames(impostor.slices(mesh.geometry));
+      if (s !== lastDream.current || runtime.dirty) runtime.requestFrames(impostor.slices(mesh.geometry));
       // Pixels per mosaic unit on screen, where the window stands (the camera looks at it from z).
       const cam = camera as PerspectiveCamera;
       const visible = 2 * Math.max(1, cam.position.z) * Math.tan(((cam.fov ?? 38) * Math.PI) / 360);
       impostor.update(gl, mesh.geometry, rest, (gl.getDrawingBufferSize(drawingBuffer).y * MOSAIC_SCALE) / visible, k.reach);
-    } else impostor.invalidate();
+    } else if (runtime.stats.detail === 'full') impostor.release();
+    else impostor.invalidate();
     lastDream.current = s;
     impostor.mesh.visible = fromPicture;
     mesh.visible = !fromPicture;

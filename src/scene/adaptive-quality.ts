@@ -37,6 +37,9 @@ export const MAX_FRAME_GAP = 2;
 
 export const ADAPTIVE_DEFAULTS: AdaptiveOptions = { lowFps: 36, highFps: 55, windowSeconds: 1.5, upSeconds: 4, maxRatio: 1.5 };
 
+/** How much more than highFps a reduced-detail view must draw before it goes back to full detail. */
+export const REDUCED_UP_FACTOR = 2;
+
 export class AdaptiveQuality {
   readonly options: AdaptiveOptions;
   private level: number;
@@ -86,7 +89,12 @@ export class AdaptiveQuality {
       this.highSince = -1;
       return this.step();
     }
-    if (fps > this.options.highFps && this.level > this.top) {
+    // Leaving reduced detail costs more than a pixel-ratio step (the glow's five passes, and the
+    // resting mosaic's triangles every frame instead of a picture of them: about twice the frame
+    // under software WebGL), so it needs that much more headroom, or the view would swing between
+    // the two every few seconds.
+    const high = this.detail() === 'reduced' ? this.options.highFps * REDUCED_UP_FACTOR : this.options.highFps;
+    if (fps > high && this.level > this.top) {
       if (this.highSince < 0) this.highSince = nowSeconds - span;
       if (nowSeconds - this.highSince >= this.options.upSeconds) {
         this.level--;

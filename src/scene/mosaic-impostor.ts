@@ -122,10 +122,17 @@ export class MosaicImpostor {
     this.source = geometry;
   }
 
-  dispose(): void {
-    this.target?.dispose();
+  /** Back at full detail: let the picture's GPU memory go (it is made again if needed). */
+  release(): void {
+    if (!this.target) return;
+    this.target.dispose();
     this.target = null;
+    this.material.uniforms.uPicture.value = null;
     this.source = null;
+  }
+
+  dispose(): void {
+    this.release();
     this.mesh.geometry.dispose();
     this.material.dispose();
   }

@@ -27,6 +27,8 @@ export interface SceneStats {
   pageErrors: number;
   /** The picture's detail, set by adaptive quality: 'reduced' leaves the glow out. */
   detail: Detail;
+  /** Frames the page will still draw though nothing changes (the resting mosaic's picture catching up). */
+  pendingFrames: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export class SceneRuntime {
     layoutMs: 0,
     pageErrors: 0,
     detail: 'full',
+    pendingFrames: 0,
   };
   audience = false;
   prefersReducedMotion = false;
@@ -74,15 +77,13 @@ export class SceneRuntime {
    * several frames, such as the resting mosaic's picture, asks for them: with the clock paused,
    * one change would otherwise draw one frame).
    */
-  private pendingFrames = 0;
-
   requestFrames(n: number): void {
-    this.pendingFrames = Math.max(this.pendingFrames, n);
+    this.stats.pendingFrames = Math.max(this.stats.pendingFrames, n);
   }
 
   /** Whether a frame from the page's loop (not a synchronous step) has anything new to show. */
   needsFrame(dream: DreamState): boolean {
-    return this.dirty || this.pendingFrames > 0 || dream !== this.lastDream || !this.frame.settled;
+    return this.dirty || this.stats.pendingFrames > 0 || dream !== this.lastDream || !this.frame.settled;
   }
 
   beginFrame(now: number): void {
@@ -105,7 +106,7 @@ export class SceneRuntime {
     s.glitchStepsPerSecond = this.frame.glitch > 0.001 ? this.frame.glitchStepsPerSecond : 0;
     this.lastDream = dream;
     this.dirty = false;
-    if (this.pendingFrames > 0) this.pendingFrames--;
+    if (s.pendingFrames > 0) s.pendingFrames--;
   }
 
   snapshot(): SceneStats {

@@ -382,6 +382,7 @@ describe('adaptive quality', () => {
       await stepAndRead(page, 2);
       await page.waitForTimeout(3000);
       const changed = await stepAndRead(page, 0);
+      expect((await stats(page)).triangles, 'still drawn from the picture').toBeLessThan(geometry.triangles / 2);
       const again = await stepAndRead(page, 0.001);
       const changedGeometry = await asGeometry();
       const w = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('[data-testid="dream-scene"] canvas')!.getContext('webgl2')!.drawingBufferWidth);

@@ -38,8 +38,22 @@ describe('adaptive quality', () => {
     const q = new AdaptiveQuality({ maxRatio: 1 });
     const slow = run(q, 20, 30, 0);
     expect(q.detail()).toBe('reduced');
-    const fast = run(q, 60, 12, slow.t);
+    const fast = run(q, 120, 12, slow.t);
     expect(fast.changes.slice(0, 2)).toEqual(['0.5', '0.6']);
+  });
+
+  it('leaves reduced detail only with twice the headroom a pixel-ratio step needs', () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    const slow = run(q, 20, 30, 0);
+    expect(q.detail()).toBe('reduced');
+    // Reduced detail draws a picture of the resting mosaic: a frame about half the cost. At 60-100
+    // fps the full frame would be back under 36, so the view stays where it is.
+    const fair = run(q, 100, 20, slow.t);
+    expect(fair.changes).toEqual([]);
+    expect(q.detail()).toBe('reduced');
+    const fast = run(q, 120, 6, fair.t);
+    expect(fast.changes).toEqual(['0.5']);
+    expect(q.detail()).toBe('full');
   });
 
   it('steps back up only after a sustained headroom, never above the device ratio', () => {
