@@ -104,11 +104,13 @@ const pacedFrameCpu = async (page: Page): Promise<{ median: number; mean: number
   await draw(WARM_FRAMES);
   await browser.startTracing(page, { categories: ['devtools.timeline'] });
   await draw(PACED_FRAMES);
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tdur?: number; args?: { data?: { timerId?: number; timeout?: number } } }[] };
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; pid?: number; tid?: number; dur?: number; tdur?: number; args?: { data?: { timerId?: number; timeout?: number } } }[] };
   await page.evaluate(() => window.dreamscape.clock.resume());
-  const ours = new Set(trace.traceEvents.filter((e) => e.name === 'TimerInstall' && e.args?.data?.timeout === PACE_MS).map((e) => e.args!.data!.timerId));
-  const fired = trace.traceEvents.filter((e) => e.name === 'TimerFire' && e.ph === 'X' && ours.has(e.args?.data?.timerId));
-  if (fired.length < PACED_FRAMES - 1) throw new Error(`the trace holds ${fired.length} of the ${PACED_FRAMES} paced frames`);
+  // Timer ids are per thread: a step's timer is known by its id on the thread that installed it.
+  const key = (e: { pid?: number; tid?: number; args?: { data?: { timerId?: number } } }) => `${e.pid}/${e.tid}/${e.args?.data?.timerId}`;
+  const ours = new Set(trace.traceEvents.filter((e) => e.name === 'TimerInstall' && e.args?.data?.timeout === PACE_MS).map(key));
+  const fired = trace.traceEvents.filter((e) => e.name === 'TimerFire' && e.ph === 'X' && ours.has(key(e)));
+  if (fired.length < PACED_FRAMES - 1 || fired.length > PACED_FRAMES) throw new Error(`the trace holds ${fired.length} timer tasks for the ${PACED_FRAMES} paced frames`);
   // The first frame after a pause may compile or resize: leave it out.
   const cpu = fired.slice(1).map((e) => (e.tdur ?? 0) / 1000);
   const wall = fired.slice(1).map((e) => (e.dur ?? 0) / 1000);
