@@ -43,12 +43,20 @@ const staticClosure = (manifest: Manifest, key: string, seen = new Set<string>()
   return seen;
 };
 
+/** A paced frame's main-thread CPU time, ms: median and mean, the wall-clock median, frames counted. */
+interface FrameCpu {
+  median: number;
+  mean: number;
+  wallMedian: number;
+  frames: number;
+}
+
 interface FrameSample {
   fps: number;
   frameMs: number;
   scriptMsPerFrame: number;
-  /** The frame's own main-thread CPU time at an equal pace (pacedFrameCpu), median and mean, ms. */
-  frameCpu?: { median: number; mean: number; wallMedian: number; frames: number } | undefined;
+  /** The frame's own main-thread CPU time at an equal pace (pacedFrameCpu). */
+  frameCpu?: FrameCpu | undefined;
   drawCalls: number;
   triangles: number;
   pixelRatio: number;
@@ -78,7 +86,7 @@ const WARM_FRAMES = 48;
  * code the 1,024-tile ones had long had optimized (x1.5 spread evenly over three.js's own
  * functions, none of them per tile); after one more block of 24 frames, x1.0-1.1.
  */
-const pacedFrameCpu = async (page: Page): Promise<{ median: number; mean: number; wallMedian: number; frames: number }> => {
+const pacedFrameCpu = async (page: Page): Promise<FrameCpu> => {
   await page.evaluate(() => window.dreamscape.clock.pause());
   await page.waitForTimeout(1000);
   const browser = page.context().browser()!;

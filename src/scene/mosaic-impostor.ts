@@ -58,17 +58,17 @@ export class MosaicImpostor {
     this.source = null;
   }
 
+  /** How many frames this geometry's tiles take to be all redrawn, a slice a frame. */
+  slices(geometry: BufferGeometry): number {
+    return slicesFor((geometry.index?.count ?? 0) / 3);
+  }
+
   /**
    * Redraw a slice of the tiles (or all of them, when the picture is new or stale) with `material`
    * into a picture of `pixelsPerUnit` pixels per mosaic unit (what the tiles take on screen, so the
    * grout's width, which follows the pixels, is what the geometry would draw). `reach`: how far the
    * tiles reach from the centre in mosaic units (rim tiles stand a little past the window).
    */
-  /** How many frames this geometry's tiles take to be all redrawn, a slice a frame. */
-  slices(geometry: BufferGeometry): number {
-    return slicesFor((geometry.index?.count ?? 0) / 3);
-  }
-
   update(renderer: WebGLRenderer, geometry: BufferGeometry, material: Material, pixelsPerUnit: number, reach: { x: number; y: number }): void {
     let whole = this.source !== geometry;
     const ex = reach.x * 1.01;
@@ -90,12 +90,13 @@ export class MosaicImpostor {
       this.material.uniforms.uPicture.value = this.target.texture;
       whole = true;
     }
-    const count = geometry.index?.count ?? 0;
     const previous = renderer.getRenderTarget();
     const alpha = renderer.getClearAlpha();
     const autoClear = renderer.autoClear;
     renderer.autoClear = false;
-    const range = { start: geometry.drawRange.start, count: geometry.drawRange.count };
+    // The geometry's own draw range, put back after (read into locals: this runs every frame).
+    const rangeStart = geometry.drawRange.start;
+    const rangeCount = geometry.drawRange.count;
     this.drawer.geometry = geometry;
     this.drawer.material = material;
     renderer.setRenderTarget(this.target);
@@ -109,14 +110,15 @@ export class MosaicImpostor {
       this.slice = 0;
     } else {
       // Slices of whole triangles; the last takes what is left.
-      const slices = slicesFor(count / 3);
+      const triangles = (geometry.index?.count ?? 0) / 3;
+      const slices = slicesFor(triangles);
       this.slice %= slices;
-      const per = 3 * Math.ceil(count / 3 / slices);
+      const per = 3 * Math.ceil(triangles / slices);
       geometry.setDrawRange(this.slice * per, this.slice === slices - 1 ? Infinity : per);
       this.slice = (this.slice + 1) % slices;
     }
     renderer.render(this.drawer, this.camera);
-    geometry.setDrawRange(range.start, range.count);
+    geometry.setDrawRange(rangeStart, rangeCount);
     renderer.setRenderTarget(previous);
     renderer.autoClear = autoClear;
     this.source = geometry;
