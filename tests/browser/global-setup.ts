@@ -3,7 +3,8 @@ import type { TestProject } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const outDir = fileURLToPath(new URL('../../.artifacts/test-dist', import.meta.url));
+// DREAMSCAPE_TEST_DIST lets two test runs in one checkout build into separate folders.
+const outDir = process.env.DREAMSCAPE_TEST_DIST ?? fileURLToPath(new URL('../../.artifacts/test-dist', import.meta.url));
 
 /** Build the app once and serve the production build on 127.0.0.1 for every browser test. */
 export default async function setup(project: TestProject) {
