@@ -10,3 +10,4 @@ export * from './schema.ts';
 export * from './preset.ts';
 export * from './actions.ts';
 export * from './tick.ts';
+export * from './json-guard.ts';

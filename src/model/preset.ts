@@ -3,6 +3,7 @@ import { describe, findDreamer, resolvePath, coerce, DreamInputError, writeParam
 import { hashSeed } from './random.ts';
 import { PRESET_VERSION, presetSchema } from './schema.ts';
 import type { ActInput, DreamerInput, Preset } from './schema.ts';
+import { inspectJson } from './json-guard.ts';
 import { LIMITS } from './state.ts';
 import type { Act, DreamState, Dreamer, ParamValue, TimedEvent, Voice } from './state.ts';
 
@@ -140,6 +141,15 @@ const crossCheck = (preset: Preset): Problem[] => {
 
 /** Validate an already-parsed preset object (after migration). */
 export const validatePreset = (raw: unknown): PresetResult => {
+  // Before anything reads it: zod would silently drop a `__proto__` inside a record, and a
+  // hostile object nested past the limit must be refused without recursing into it.
+  const seen = inspectJson(raw, { maxDepth: LIMITS.jsonDepth, maxNodes: LIMITS.fileBytes });
+  if (seen.forbidden !== null) {
+    const key = seen.forbiddenKey ?? '';
+    return { ok: false, problems: [{ path: seen.forbidden, message: `the key "${key}" is not allowed in a preset (it names the object's prototype, not data)`, expected: 'no __proto__, constructor or prototype key', found: `"${key}"` }] };
+  }
+  if (seen.stopped === 'depth') return { ok: false, problems: [{ path: '$', message: `nested too deeply: more than ${LIMITS.jsonDepth} levels`, expected: `at most ${LIMITS.jsonDepth} levels`, found: `more than ${LIMITS.jsonDepth} levels` }] };
+  if (seen.stopped === 'nodes') return { ok: false, problems: [{ path: '$', message: `too many values: more than ${LIMITS.fileBytes}`, expected: `at most ${LIMITS.fileBytes} values`, found: `more than ${LIMITS.fileBytes}` }] };
   const migrated = migratePreset(raw);
   if (!migrated.ok) return migrated;
   const parsed = presetSchema.safeParse(migrated.value, { reportInput: true });
@@ -166,7 +176,9 @@ export const jsonDepth = (text: string): number => {
 };
 
 /** Validate a preset file's text: size and depth limits first, then JSON, then the schema. */
-export const validatePresetText = (text: string): PresetResult => {
+export const validatePresetText = (input: string): PresetResult => {
+  // Some editors start a UTF-8 file with a byte-order mark; JSON.parse would refuse it.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const bytes = new TextEncoder().encode(text).length;
   if (bytes > LIMITS.fileBytes) {
     return { ok: false, problems: [{ path: '$', message: `file too large: ${bytes} bytes`, expected: `at most ${LIMITS.fileBytes} bytes (256 KB)`, found: `${bytes} bytes` }] };

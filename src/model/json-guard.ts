@@ -1,0 +1,61 @@
+/**
+ * What a schema cannot safely see for itself in data from outside (a preset file, a show log, a
+ * message from another window or device): how deep it nests, and keys that name the object
+ * machinery. Measured with an explicit stack, never recursion, so a hostile 120,000-deep value
+ * cannot overflow the stack before anything has looked at it; and it stops at the first limit.
+ */
+
+/** Keys that, written onto a plain object, reach its prototype instead of its data. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface JsonInspection {
+  /** Deepest nesting seen (a scalar is 0, `{}` or `[]` is 1); stops counting past maxDepth + 1. */
+  depth: number;
+  /** Values visited (objects, arrays and scalars), up to maxNodes + 1. */
+  nodes: number;
+  /** JSON path ($.a[0].b) of the first forbidden key, or null. */
+  forbidden: string | null;
+  /** That key itself. */
+  forbiddenKey: string | null;
+  /** Which limit stopped the walk, if any. */
+  stopped: 'depth' | 'nodes' | null;
+}
+
+const step = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+
+/**
+ * Walk a parsed JSON value (or a structured-clone object) breadth-agnostic, depth-first with a
+ * stack. Own enumerable keys only, as JSON has. Stops at the first forbidden key or limit.
+ */
+export const inspectJson = (value: unknown, limits: { maxDepth: number; maxNodes: number }): JsonInspection => {
+  const out: JsonInspection = { depth: 0, nodes: 0, forbidden: null, forbiddenKey: null, stopped: null };
+  const stack: { v: unknown; d: number; path: string }[] = [{ v: value, d: 0, path: '$' }];
+  while (stack.length) {
+    const { v, d, path } = stack.pop()!;
+    if (++out.nodes > limits.maxNodes) {
+      out.stopped = 'nodes';
+      return out;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    const depth = d + 1;
+    if (depth > out.depth) out.depth = depth;
+    if (depth > limits.maxDepth) {
+      out.stopped = 'depth';
+      return out;
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], d: depth, path: step(path, i) });
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(k)) {
+        out.forbidden = step(path, k);
+        out.forbiddenKey = k;
+        return out;
+      }
+      stack.push({ v: (v as Record<string, unknown>)[k], d: depth, path: step(path, k) });
+    }
+  }
+  return out;
+};
