@@ -44,7 +44,12 @@ export class LoadPresetError extends Error {
   }
 }
 
-export const createDreamscapeApi = (store: DreamStore, clock: DreamClock): DreamscapeApi => ({
+export interface DreamscapeApiOptions {
+  /** A subscriber that throws is reported here; the store's other listeners still run. */
+  onListenerError?: (error: unknown) => void;
+}
+
+export const createDreamscapeApi = (store: DreamStore, clock: DreamClock, options: DreamscapeApiOptions = {}): DreamscapeApi => ({
   version: API_VERSION,
   presets: () => bundledPresetIds(),
   state: () => snapshot(store.getState().dream),
@@ -71,7 +76,15 @@ export const createDreamscapeApi = (store: DreamStore, clock: DreamClock): Dream
     return snapshot(store.getState().dream);
   },
   clock: { pause: clock.pause, resume: clock.resume, step: clock.step, time: clock.time },
-  subscribe: (listener) => store.subscribe((s, prev) => {
-    if (s.dream !== prev.dream) listener(s.dream);
-  }),
+  subscribe: (listener) =>
+    store.subscribe((s, prev) => {
+      if (s.dream === prev.dream) return;
+      // A bridge's bug must not stop the listeners after it (the scene, the symphony, the sync).
+      try {
+        listener(s.dream);
+      } catch (error) {
+        if (!options.onListenerError) throw error;
+        options.onListenerError(error);
+      }
+    }),
 });

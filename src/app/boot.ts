@@ -6,7 +6,8 @@ import { createDreamClock } from '../store/clock.ts';
 import { createDreamStore } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
-import { pageErrors, watchPageErrors } from './page-errors.ts';
+import { countPageError, pageErrors, watchPageErrors } from './page-errors.ts';
+import { startFrameLoop, throttledConsole } from './frame-loop.ts';
 import { connectSync } from '../sync/connect.ts';
 import type { SyncHandle } from '../sync/connect.ts';
 import type { UrlOptions } from './url-params.ts';
@@ -35,8 +36,15 @@ export const boot = (search: string): Boot => {
   if (options.problems.length) {
     store.setState({ problems: { source: 'URL', problems: options.problems.map((m) => ({ path: 'URL', message: m, expected: '', found: '' })) } });
   }
-  const clock = createDreamClock(store);
-  const api = createDreamscapeApi(store, clock);
+  // A part that throws in a frame or a listener is counted (stats().pageErrors) and named on the
+  // console, and the show goes on.
+  const report = throttledConsole('dreamscape: a frame failed; the show goes on');
+  const reportError = (error: unknown) => {
+    countPageError(error instanceof Error ? error.message : String(error));
+    report(error);
+  };
+  const clock = createDreamClock(store, { onError: reportError });
+  const api = createDreamscapeApi(store, clock, { onListenerError: reportError });
   api.pageErrors = pageErrors;
   window.dreamscape = api;
   const syncOptions = {
@@ -56,10 +64,6 @@ export const boot = (search: string): Boot => {
     audioHere: store.getState().audioHere,
   });
   // One loop drives the dream: tick the model, then let the renderers draw.
-  const loop = (t: number) => {
-    clock.frame(t / 1000);
-    requestAnimationFrame(loop);
-  };
-  requestAnimationFrame(loop);
+  startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });
   return { runtime: { store, clock, view: options.view, sync }, api, options, sync };
 };

@@ -30,14 +30,36 @@ export const MAX_FRAME_DT = 0.25;
  */
 export const MAX_SOURCE_DT = 2;
 
-export const createDreamClock = (store: DreamStore): DreamClock => {
+export interface DreamClockOptions {
+  /**
+   * A renderer that throws is reported here and the others still run (the picture failing must
+   * not stop the music or the audience's sync). Without it, the first error is rethrown after
+   * every renderer has run.
+   */
+  onError?: (error: unknown) => void;
+}
+
+export const createDreamClock = (store: DreamStore, options: DreamClockOptions = {}): DreamClock => {
   const listeners = new Set<(sync: boolean) => void>();
   let isPaused = false;
   let lastNow: number | null = null;
   let source: (() => number) | null = null;
   let lastSource: number | null = null;
   const notify = (sync: boolean) => {
-    for (const fn of listeners) fn(sync);
+    let failed = false;
+    let first: unknown;
+    for (const fn of listeners) {
+      try {
+        fn(sync);
+      } catch (error) {
+        if (options.onError) options.onError(error);
+        else if (!failed) {
+          failed = true;
+          first = error;
+        }
+      }
+    }
+    if (failed) throw first;
   };
   return {
     time: () => store.getState().dream.clock,
