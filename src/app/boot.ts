@@ -8,6 +8,8 @@ import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
 import { countPageError, pageErrors, watchPageErrors } from './page-errors.ts';
 import { startFrameLoop, throttledConsole } from './frame-loop.ts';
+import { RESUME_LONG_FRAMES_S, takeUpSession } from '../persist/resume.ts';
+import { checkDream, dreamToResume } from '../persist/saved-show.ts';
 import { connectSync } from '../sync/connect.ts';
 import type { SyncHandle } from '../sync/connect.ts';
 import type { UrlOptions } from './url-params.ts';
@@ -43,7 +45,13 @@ export const boot = (search: string): Boot => {
     countPageError(error instanceof Error ? error.message : String(error));
     report(error);
   };
-  const clock = createDreamClock(store, { onError: reportError });
+  // A reloaded performer tab takes its show up before it says anything to its audiences.
+  const resume = options.view === 'performer' ? takeUpSession(options.room, checkDream) : undefined;
+  const clock = createDreamClock(store, { onError: reportError, ...(resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S } : {}) });
+  if (resume?.show) {
+    store.setState({ dream: dreamToResume(resume.show, Date.now()) });
+    if (resume.show.paused) clock.pause();
+  }
   const api = createDreamscapeApi(store, clock, { onListenerError: reportError });
   api.pageErrors = pageErrors;
   window.dreamscape = api;
@@ -57,6 +65,10 @@ export const boot = (search: string): Boot => {
     onFrame: (fn: () => void) => clock.onAdvance(() => fn()),
   };
   const sync = connectSync(store, options.view, options.room, syncOptions);
+  if (resume?.show && sync.role === 'performer') {
+    sync.sync.setAudioChoice(resume.show.audio.choice);
+    sync.sync.setAudioDevices(resume.show.audio.devices);
+  }
   api.sync = () => ({
     ...sync.status(),
     role: sync.role,
@@ -65,5 +77,6 @@ export const boot = (search: string): Boot => {
   });
   // One loop drives the dream: tick the model, then let the renderers draw.
   startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });
-  return { runtime: { store, clock, view: options.view, sync }, api, options, sync };
+  const runtime: DreamRuntime = { store, clock, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
+  return { runtime, api, options, sync };
 };

@@ -37,6 +37,13 @@ export interface DreamClockOptions {
    * every renderer has run.
    */
   onError?: (error: unknown) => void;
+  /**
+   * For this many seconds of the page's clock from its first frame, a frame's gap is taken in
+   * full up to MAX_SOURCE_DT instead of MAX_FRAME_DT. A performer tab that resumed a show after a
+   * reload draws its first frames slowly (compiling shaders, up to a second each); its audiences
+   * dreamt on meanwhile, and capping those frames would pull them back.
+   */
+  longFramesFor?: number;
 }
 
 export const createDreamClock = (store: DreamStore, options: DreamClockOptions = {}): DreamClock => {
@@ -45,6 +52,7 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
   let lastNow: number | null = null;
   let source: (() => number) | null = null;
   let lastSource: number | null = null;
+  let longFramesUntil: number | null = null;
   const notify = (sync: boolean) => {
     let failed = false;
     let first: unknown;
@@ -89,7 +97,9 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
         dt = lastNow === null ? 0 : now - lastNow;
       }
       lastNow = now;
-      if (!isPaused && dt > 0) advance(store, Math.min(dt, source ? MAX_SOURCE_DT : MAX_FRAME_DT));
+      longFramesUntil ??= now + (options.longFramesFor ?? 0);
+      const cap = source || now <= longFramesUntil ? MAX_SOURCE_DT : MAX_FRAME_DT;
+      if (!isPaused && dt > 0) advance(store, Math.min(dt, cap));
       notify(false);
     },
     onAdvance: (fn) => {

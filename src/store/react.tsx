@@ -4,13 +4,21 @@ import { useStore } from 'zustand';
 import type { DreamStore, DreamStoreState } from './dream-store.ts';
 import type { DreamClock } from './clock.ts';
 import type { SyncHandle } from '../sync/connect.ts';
+import type { ResumeInfo } from '../persist/resume.ts';
+import type { DreamCheck } from '../persist/saved-show.ts';
 
 /** The thin React layer over the vanilla store (as zustand's react.ts sits over vanilla.ts). */
 export interface DreamRuntime {
   store: DreamStore;
   clock: DreamClock;
   view: 'performer' | 'audience';
+  /** The show's room (`?room=`). */
+  room: string;
   sync: SyncHandle;
+  /** Performer: what this tab found kept in its session storage at boot (src/persist). */
+  resume?: ResumeInfo;
+  /** How a dream read back from outside (storage, the wire) is checked before it is used. */
+  checkDream: DreamCheck;
 }
 
 const DreamContext = createContext<DreamRuntime | null>(null);

@@ -9,6 +9,7 @@ import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { RelayStatus } from '../sync/RelayStatus.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
+import { KeepShow } from '../persist/KeepShow.tsx';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
@@ -35,6 +36,7 @@ const PerformerView = () => {
       <SymphonyGate />
       <Notices />
       <ProblemsPanel />
+      <KeepShow />
     </main>
   );
 };

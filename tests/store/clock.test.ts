@@ -37,3 +37,19 @@ describe('the dream clock', () => {
     expect(clock.time()).toBeLessThan(3);
   });
 });
+
+describe('a clock that resumed a show', () => {
+  it('takes its slow first frames in full for longFramesFor seconds, then caps them again', () => {
+    const store = createDreamStore(fixtureState());
+    const clock = createDreamClock(store, { longFramesFor: 10 });
+    clock.frame(100);
+    clock.frame(100.9);
+    expect(clock.time()).toBeCloseTo(0.9, 9);
+    clock.frame(111);
+    expect(clock.time()).toBeCloseTo(0.9 + MAX_FRAME_DT, 9);
+    const plain = createDreamClock(createDreamStore(fixtureState()));
+    plain.frame(100);
+    plain.frame(100.9);
+    expect(plain.time()).toBeCloseTo(MAX_FRAME_DT, 9);
+  });
+});

@@ -1,0 +1,86 @@
+import { inspectJson, LIMITS, tick } from '../model/index.ts';
+import type { DreamState } from '../model/index.ts';
+import type { AudioDevices } from '../sync/protocol.ts';
+import type { AudioChoice } from '../sync/performer-sync.ts';
+
+/**
+ * A performer's show as kept in the browser, so a reload (the tab's session storage) or a new tab
+ * of the same room (IndexedDB) can take it up again: the whole dream (act, its elapsed time, every
+ * panel edit, the running morph and glides), where the symphony plays, and the wall-clock time it
+ * was kept. It stays on the performer's machine: private dreamers are kept in full.
+ */
+export const SAVED_SHOW_FORMAT = 'dreamscape-saved-show';
+export const SAVED_SHOW_VERSION = 1;
+
+export interface SavedShow {
+  format: typeof SAVED_SHOW_FORMAT;
+  version: typeof SAVED_SHOW_VERSION;
+  room: string;
+  /** Wall clock (ms since 1970) when it was kept. */
+  savedAt: number;
+  /** Whether the dream clock was paused. */
+  paused: boolean;
+  dream: DreamState;
+  audio: { choice: AudioChoice; devices: AudioDevices };
+}
+
+/** A dream kept in storage is read back through the same check as one from the wire. */
+export type DreamCheck = (dream: unknown) => { ok: true; dream: DreamState } | { ok: false; problem: string };
+
+/** Larger than any dream the limits allow to be useful, and well inside session storage's 5 MB. */
+export const SAVED_SHOW_MAX_CHARS = 2_000_000;
+
+export const encodeSavedShow = (show: Omit<SavedShow, 'format' | 'version'>): string =>
+  JSON.stringify({ format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, ...show });
+
+const CHOICES: readonly string[] = ['auto', 'audience', 'performer'];
+
+/** Read a kept show back, or say why it cannot be used (the show then starts from its preset). */
+export const decodeSavedShow = (text: string, room: string, check: DreamCheck): { ok: true; show: SavedShow } | { ok: false; problem: string } => {
+  if (text.length > SAVED_SHOW_MAX_CHARS) return { ok: false, problem: `too large (${text.length} characters)` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  const seen = inspectJson(raw, { maxDepth: LIMITS.jsonDepth + 4, maxNodes: SAVED_SHOW_MAX_CHARS });
+  if (seen.forbidden !== null || seen.stopped !== null) return { ok: false, problem: seen.forbidden ? `forbidden key at ${seen.forbidden}` : `too ${seen.stopped === 'depth' ? 'deep' : 'large'}` };
+  const o = raw as Partial<Record<keyof SavedShow, unknown>>;
+  if (typeof raw !== 'object' || raw === null || o.format !== SAVED_SHOW_FORMAT) return { ok: false, problem: 'not a kept show' };
+  if (o.version !== SAVED_SHOW_VERSION) return { ok: false, problem: `format version ${String(o.version)}; this one reads ${SAVED_SHOW_VERSION}` };
+  if (o.room !== room) return { ok: false, problem: `kept for room ${JSON.stringify(o.room)}` };
+  if (typeof o.savedAt !== 'number' || !Number.isFinite(o.savedAt)) return { ok: false, problem: 'no time it was kept' };
+  const audio = o.audio as { choice?: unknown; devices?: unknown } | undefined;
+  const devicesOk = audio?.devices === 'all' || (Array.isArray(audio?.devices) && audio.devices.length <= 64 && audio.devices.every((d) => typeof d === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(d)));
+  if (!audio || !CHOICES.includes(String(audio.choice)) || !devicesOk) return { ok: false, problem: 'where the symphony plays is unreadable' };
+  const dream = check(o.dream);
+  if (!dream.ok) return { ok: false, problem: `its dream: ${dream.problem}` };
+  return {
+    ok: true,
+    show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices } },
+  };
+};
+
+/** The longest a reloaded tab catches up on the time it was away (longer: it resumes as kept). */
+export const MAX_RELOAD_CATCH_UP_S = 60;
+
+/**
+ * The dream a reloaded tab resumes: the kept one, moved on by the wall time since it was kept
+ * (the audiences dreamt on meanwhile, so the performer does not pull them back), unless it was
+ * paused or kept too long ago. Stepped as the page's frames would (0.25 s at most per step).
+ */
+export const dreamToResume = (show: SavedShow, nowMs: number): DreamState => {
+  const away = (nowMs - show.savedAt) / 1000;
+  if (show.paused || !(away > 0) || away > MAX_RELOAD_CATCH_UP_S) return show.dream;
+  let dream = show.dream;
+  for (let left = away; left > 1e-9; left -= 0.25) dream = tick(dream, Math.min(0.25, left));
+  return dream;
+};
+
+/** PROVISIONAL: replaced by the wire's dream-state schema (src/sync) once it lands. */
+export const checkDream: DreamCheck = (dream) => {
+  const d = dream as Partial<DreamState> | null;
+  if (typeof d !== 'object' || d === null || !Array.isArray(d.acts) || !Array.isArray(d.dreamers) || typeof d.clock !== 'number' || typeof d.show !== 'object') return { ok: false, problem: 'not a dream state' };
+  return { ok: true, dream: d as DreamState };
+};

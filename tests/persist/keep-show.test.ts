@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { reduce } from '../../src/model/index.ts';
+import { startKeepingShow } from '../../src/persist/keep-show.ts';
+import { checkDream, decodeSavedShow, dreamToResume, encodeSavedShow } from '../../src/persist/saved-show.ts';
+import type { ShowDb, Stored } from '../../src/persist/show-storage.ts';
+import { apply, createDreamStore } from '../../src/store/dream-store.ts';
+import { fixtureState } from '../model/fixture.ts';
+
+const memoryDb = (fail: string | null = null) => {
+  const rows = new Map<string, string>();
+  const db: ShowDb & { rows: Map<string, string>; puts: number } = {
+    rows,
+    puts: 0,
+    get: async (room) => (fail ? { ok: false, error: fail } : { ok: true, value: rows.get(room) ?? null }),
+    put: async (room, text) => {
+      db.puts++;
+      if (fail) return { ok: false, error: fail };
+      rows.set(room, text);
+      return { ok: true, value: null };
+    },
+    close: () => undefined,
+  };
+  return db;
+};
+
+describe('a kept show', () => {
+  it('reads back what was kept, and refuses another room, another format or a broken dream', () => {
+    const dream = reduce(fixtureState(), { type: 'act', to: 1 });
+    const text = encodeSavedShow({ room: 'hall', savedAt: 1000, paused: false, dream, audio: { choice: 'performer', devices: ['pa'] } });
+    const back = decodeSavedShow(text, 'hall', checkDream);
+    expect(back.ok && back.show.dream).toEqual(dream);
+    expect(back.ok && back.show.audio).toEqual({ choice: 'performer', devices: ['pa'] });
+    expect(decodeSavedShow(text, 'other', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('room') });
+    expect(decodeSavedShow(text.replace('"version":1', '"version":9'), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('version 9') });
+    expect(decodeSavedShow('{"format":"dreamscape-saved-show"', 'hall', checkDream)).toMatchObject({ ok: false, problem: 'not JSON' });
+    expect(decodeSavedShow(text.replace('"acts":[', '"__proto__":{},"acts":['), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('forbidden key') });
+    const broken = JSON.parse(text) as { dream: unknown };
+    broken.dream = { nothing: true };
+    expect(decodeSavedShow(JSON.stringify(broken), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('its dream') });
+  });
+
+  it('a reloaded tab resumes where the audiences are now: moved on by the time away, unless paused or long gone', () => {
+    const dream = fixtureState();
+    const show = { format: 'dreamscape-saved-show', version: 1, room: 'r', savedAt: 10_000, paused: false, dream, audio: { choice: 'auto', devices: 'all' } } as const;
+    expect(dreamToResume(show, 12_500).clock).toBeCloseTo(dream.clock + 2.5, 9);
+    expect(dreamToResume({ ...show, paused: true }, 12_500).clock).toBe(dream.clock);
+    expect(dreamToResume(show, 10_000 + 3_600_000).clock).toBe(dream.clock);
+  });
+});
+
+describe('keeping the show', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps it on every discrete action (once per task) and at least once a second', async () => {
+    const store = createDreamStore(fixtureState());
+    const session: string[] = [];
+    const db = memoryDb();
+    let now = 0;
+    const keeper = startKeepingShow({
+      store,
+      room: 'hall',
+      paused: () => false,
+      audio: () => ({ choice: 'auto', devices: 'all' }),
+      writeSession: (_room, text): Stored<null> => {
+        session.push(text);
+        return { ok: true, value: null };
+      },
+      db,
+      notice: () => {
+        throw new Error('no notice expected');
+      },
+      now: () => now,
+    });
+    expect(session).toHaveLength(1);
+    apply(store, { type: 'act', to: 2 });
+    apply(store, { type: 'set', path: 'mood.arousal', value: 0.9 });
+    await Promise.resolve();
+    expect(session).toHaveLength(2);
+    const kept = JSON.parse(session[1]!) as { dream: { show: { index: number }; mood: { arousal: number } } };
+    expect(kept.dream.show.index).toBe(2);
+    expect(kept.dream.mood.arousal).toBe(0.9);
+    now = 1000;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(session).toHaveLength(5);
+    expect(keeper.lastKept()).toBe(1000);
+    expect(JSON.parse(db.rows.get('hall')!)).toEqual(JSON.parse(session.at(-1)!));
+    keeper.stop();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(session).toHaveLength(5);
+  });
+
+  it('a storage that refuses gives one notice each and the show goes on', async () => {
+    const store = createDreamStore(fixtureState());
+    const notices: string[] = [];
+    const db = memoryDb('QuotaExceededError: the disk is full');
+    const keeper = startKeepingShow({
+      store,
+      room: 'hall',
+      paused: () => false,
+      audio: () => ({ choice: 'auto', devices: 'all' }),
+      writeSession: () => ({ ok: false, error: 'SecurityError: storage is disabled' }),
+      db,
+      notice: (m) => notices.push(m),
+    });
+    for (let i = 0; i < 5; i++) apply(store, { type: 'glitch' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(db.puts).toBeGreaterThan(3);
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toMatch(/could not be kept in this tab \(SecurityError: storage is disabled\).*the show goes on/);
+    expect(notices[1]).toMatch(/could not be kept for room "hall".*QuotaExceededError.*the show goes on/);
+    expect(store.getState().dream.mosaic.glitch).toBeGreaterThan(0);
+    keeper.stop();
+  });
+});
