@@ -7,12 +7,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { WsSocketFactory } from '@nats-io/nats-core';
-import { createUser } from '@nats-io/nkeys';
+import { createUser, fromSeed } from '@nats-io/nkeys';
 import { subjects } from '../src/sync/protocol.ts';
 
 export const CONFIG = fileURLToPath(new URL('./nats-server.conf', import.meta.url));
@@ -52,6 +54,15 @@ export const newNkey = (): { seed: string; publicKey: string } => {
   const kp = createUser();
   return { seed: new TextDecoder().decode(kp.getSeed()), publicKey: kp.getPublicKey() };
 };
+
+/** The performer's nkey from its seed (SU…), e.g. read from --secret-file; throws on anything else. */
+export const nkeyFromSeed = (seed: string): { seed: string; publicKey: string } => {
+  if (!/^SU[A-Z2-7]{56}$/.test(seed)) throw new Error('not a user nkey seed (SU followed by 56 letters A-Z and digits 2-7)');
+  return { seed, publicKey: fromSeed(new TextEncoder().encode(seed)).getPublicKey() };
+};
+
+/** What a performer password may be: it is written into the server's configuration as a quoted string. */
+export const SECRET_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{15,255}$/;
 
 /** nats-core over the `ws` package: what a browser's WebSocket is, in Node. */
 export const nodeWsFactory: WsSocketFactory = async (url) => ({
@@ -121,8 +132,15 @@ export interface RelayServer {
   readonly host: string;
   readonly wsPort: number;
   readonly wsUrl: string;
+  /** The performer's password and nkey now (rotate() changes them). */
   readonly secret: string;
   readonly nkey: { seed: string; publicKey: string };
+  /**
+   * Replace the performer's credential on the running server: rewrite the private performer.conf
+   * and reload (SIGHUP). Connections made with the old one are closed by the server; audience
+   * devices stay connected. Resolves once the server says it reloaded.
+   */
+  rotate(credential: { secret?: string; nkey?: { seed: string; publicKey: string } }): Promise<void>;
   readonly subjects: { state: string; clock: string };
   /** The running server's process id (changes on restart). */
   pid(): number;
@@ -137,14 +155,29 @@ export interface RelayServer {
 
 /** Every nats-server this process started and has not seen exit: none outlives it. */
 const live = new Set<ChildProcess>();
+/** The private directories holding a running server's configuration and credential. */
+const privateDirs = new Set<string>();
 let exitHook = false;
 const killOnExit = () => {
   if (exitHook) return;
   exitHook = true;
   process.once('exit', () => {
     for (const p of live) p.kill('SIGKILL');
+    for (const d of privateDirs) rmSync(d, { recursive: true, force: true });
   });
 };
+
+/** Write a file readable by this user only, whole or not at all (write a temporary, then rename). */
+export const writePrivateFile = (path: string, text: string): void => {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+};
+
+/** performer.conf: the two config variables relay/nats-server.conf's authorization reads. */
+const performerConf = (secret: string, nkeyPublic: string) =>
+  `# Written by relay/nats.ts for one run of nats-server; replaced on --rotate. Secret: mode 600.\nDREAMSCAPE_PERFORMER_SECRET: "${secret}"\nDREAMSCAPE_PERFORMER_NKEY: "${nkeyPublic}"\n`;
 
 const waitExit = (p: ChildProcess, ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -165,25 +198,36 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
   // 0: nats-server picks a free port itself (no race with another test picking the same one), and
   // a restart takes the same port again.
   let wsPort = options.wsPort ?? 0;
-  const secret = options.secret ?? newSecret();
-  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(secret)) throw new Error('a performer secret must start with a letter and hold only letters, digits, - and _');
-  const nkey = options.nkey ?? newNkey();
+  let secret = options.secret ?? newSecret();
+  const checkSecret = (s: string) => {
+    if (!SECRET_PATTERN.test(s)) throw new Error('a performer secret must start with a letter and hold 16 to 256 letters, digits, - and _');
+  };
+  checkSecret(secret);
+  let nkey = options.nkey ?? newNkey();
   const subs = subjects(options.room);
+  // The configuration and the credential live in a directory only this user can read; the
+  // credential never goes through the environment (other users' `ps e` cannot see it, and a
+  // reload re-reads the file).
+  const dir = mkdtempSync(join(tmpdir(), 'dreamscape-relay-'));
+  chmodSync(dir, 0o700);
+  privateDirs.add(dir);
+  killOnExit();
+  const config = join(dir, 'nats-server.conf');
+  writeFileSync(config, readFileSync(CONFIG, 'utf8'), { mode: 0o600 });
+  writePrivateFile(join(dir, 'performer.conf'), performerConf(secret, nkey.publicKey));
   let log = '';
   let proc: ChildProcess;
   let exitedP: Promise<number | null>;
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      const p = spawn(bin, ['-c', CONFIG], {
+      const p = spawn(bin, ['-c', config], {
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           DREAMSCAPE_HOST: host,
           DREAMSCAPE_WS_PORT: String(wsPort || -1),
           DREAMSCAPE_STATE_SUBJECT: subs.state,
           DREAMSCAPE_CLOCK_SUBJECT: subs.clock,
-          DREAMSCAPE_PERFORMER_SECRET: secret,
-          DREAMSCAPE_PERFORMER_NKEY: nkey.publicKey,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -236,7 +280,16 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
     }
   };
 
-  await launchRetrying();
+  const cleanUp = () => {
+    rmSync(dir, { recursive: true, force: true });
+    privateDirs.delete(dir);
+  };
+  try {
+    await launchRetrying();
+  } catch (e) {
+    cleanUp();
+    throw e;
+  }
   if (!wsPort) throw new Error(`nats-server did not say its WebSocket port:\n${log}`);
   const stopNow = async (signal: NodeJS.Signals) => {
     proc.kill(signal);
@@ -247,12 +300,38 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
     host,
     wsPort,
     wsUrl: `ws://${host.includes(':') ? `[${host}]` : host}:${wsPort}`,
-    secret,
-    nkey,
+    get secret() {
+      return secret;
+    },
+    get nkey() {
+      return nkey;
+    },
+    rotate: async (credential) => {
+      const nextSecret = credential.secret ?? secret;
+      checkSecret(nextSecret);
+      const nextNkey = credential.nkey ?? nkey;
+      writePrivateFile(join(dir, 'performer.conf'), performerConf(nextSecret, nextNkey.publicKey));
+      secret = nextSecret;
+      nkey = nextNkey;
+      const from = log.length;
+      proc.kill('SIGHUP');
+      const t0 = Date.now();
+      for (;;) {
+        const since = log.slice(from);
+        if (/Reloaded server configuration/.test(since)) return;
+        const failed = /\[ERR\][^\n]*(reload|Failed)[^\n]*/i.exec(since);
+        if (failed) throw new Error(`nats-server did not reload: ${failed[0]}`);
+        if (Date.now() - t0 > 5000) throw new Error(`nats-server did not say it reloaded within 5 s:\n${since}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     subjects: subs,
     pid: () => proc.pid ?? -1,
     log: () => log,
-    stop: () => stopNow('SIGTERM'),
+    stop: async () => {
+      await stopNow('SIGTERM');
+      cleanUp();
+    },
     restart: async ({ crash = false, downMs = 0 } = {}) => {
       await stopNow(crash ? 'SIGKILL' : 'SIGTERM');
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
