@@ -1,12 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wsconnect } from '@nats-io/nats-core';
 import { nodeWsFactory } from '../../relay/nats.ts';
+import { headerCsp, metaCsp, readOrCreateSecret, serveStatic } from '../../scripts/relay.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = (script: string, args: string[]) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,7 +50,7 @@ const lines = (p: ChildProcess, n: number, timeoutMs: number): Promise<string[]>
   });
 
 describe('npm run relay', () => {
-  it('starts nats-server with the project config and serves the app; prints a performer URL with the secret and an audience URL without', async () => {
+  it('starts nats-server with the project config and serves the app; prints a performer URL with the secret in its #fragment and an audience URL without', async () => {
     const dist = mkdtempSync(join(tmpdir(), 'dreamscape-dist-'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>dreamscape test</title>');
     mkdirSync(join(dist, 'assets'));
@@ -61,8 +64,12 @@ describe('npm run relay', () => {
     expect(audienceLine).toMatch(/^audience: http:\/\/127\.0\.0\.1:\d+\/\?/);
     const performer = new URL(performerLine.slice('performer: '.length));
     const audience = new URL(audienceLine.slice('audience: '.length));
-    const secret = performer.searchParams.get('pass')!;
+    // The secret is in the fragment only: a browser never sends it in a request line.
+    const secret = new URLSearchParams(performer.hash.slice(1)).get('pass')!;
     expect(secret.length).toBeGreaterThanOrEqual(24);
+    expect(performer.searchParams.has('pass')).toBe(false);
+    expect(performer.search).not.toContain(secret);
+    expect(performerLine.indexOf(secret)).toBeGreaterThan(performerLine.indexOf('#'));
     expect(performer.searchParams.get('view')).toBe('performer');
     expect(performer.searchParams.get('room')).toBe('test-show');
     expect(audience.searchParams.get('view')).toBe('audience');
@@ -136,4 +143,147 @@ describe('npm run loadtest', () => {
     expect(r.convergeSeconds).toBeLessThanOrEqual(3);
     expect(r.lost).toBe(0);
   }, 60_000);
+});
+
+describe('the static server of npm run relay', () => {
+  const CSP_META = "default-src 'self'; script-src 'self' blob:; connect-src 'self' ws: wss: blob: data:; object-src 'none'";
+  const servers: Server[] = [];
+  afterAll(() => {
+    for (const s of servers) s.close();
+  });
+  /** A dist folder with a page, an asset, dotfiles, and symlinks to a secret outside it. */
+  const distWithTraps = () => {
+    const top = mkdtempSync(join(tmpdir(), 'dreamscape-static-'));
+    const dist = join(top, 'dist');
+    mkdirSync(join(dist, 'assets'), { recursive: true });
+    writeFileSync(join(dist, 'index.html'), `<!doctype html><meta charset="UTF-8" />\n<meta http-equiv="Content-Security-Policy" content="${CSP_META}" /><title>static test</title>`);
+    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(top, 'secret.txt'), 'TOP SECRET');
+    mkdirSync(join(top, 'private'));
+    writeFileSync(join(top, 'private', 'key.txt'), 'TOP SECRET');
+    writeFileSync(join(dist, '.env'), 'TOP SECRET');
+    mkdirSync(join(dist, '.git'));
+    writeFileSync(join(dist, '.git', 'config'), 'TOP SECRET');
+    writeFileSync(join(dist, 'assets', '.app.js.swp'), 'TOP SECRET');
+    symlinkSync(join(top, 'secret.txt'), join(dist, 'link.txt'));
+    symlinkSync(join(top, 'private'), join(dist, 'assets', 'linked'));
+    return dist;
+  };
+
+  it('refuses symlinks anywhere on the path and dotfiles; serves the rest', async () => {
+    const server = await serveStatic(distWithTraps(), '127.0.0.1', 0, { relayUrls: ['ws://127.0.0.1:8090'] });
+    servers.push(server);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = async (path: string) => {
+      const r = await fetch(base + path);
+      return { status: r.status, text: await r.text() };
+    };
+    expect((await get('/')).text).toContain('static test');
+    expect(await get('/assets/app.js')).toEqual({ status: 200, text: 'console.log(1)' });
+    for (const path of ['/link.txt', '/assets/linked/key.txt', '/assets/linked/']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(403);
+      expect(r.text, path).not.toContain('TOP SECRET');
+    }
+    for (const path of ['/.env', '/.git/config', '/assets/.app.js.swp', '/%2egit/config', '/assets/%2eapp.js.swp']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(404);
+      expect(r.text, path).not.toContain('TOP SECRET');
+    }
+    // a path that is no file is the app (its router), as before
+    expect((await get('/somewhere/else')).text).toContain('static test');
+  });
+
+  it("sends the page's Content-Security-Policy as a header, with frame-ancestors 'none' and connect-src narrowed to the relay", async () => {
+    const server = await serveStatic(distWithTraps(), '127.0.0.1', 0, { relayUrls: ['ws://127.0.0.1:8090'] });
+    servers.push(server);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const path of ['/', '/assets/app.js']) {
+      const r = await fetch(base + path);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+      expect(directives.get('frame-ancestors'), path).toEqual(["'none'"]);
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+      expect(directives.get('object-src')).toEqual(["'none'"]);
+      expect(directives.get('script-src')).toEqual(["'self'", 'blob:']);
+      // no longer any ws:/wss: host: this relay, and the performer machine's own control bridge
+      expect(directives.get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:8090', 'ws://127.0.0.1:*', 'http://127.0.0.1:*', 'blob:', 'data:']);
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
+  it('headerCsp keeps every directive of the page but connect-src and frame-ancestors', () => {
+    expect(metaCsp(`<meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src ws:" />`)).toBe("default-src 'self'; connect-src ws:");
+    expect(headerCsp("default-src 'self'; connect-src 'self' ws: wss:; frame-ancestors *", ['wss://show.example'])).toBe(
+      "default-src 'self'; connect-src 'self' wss://show.example ws://127.0.0.1:* http://127.0.0.1:* blob: data:; frame-ancestors 'none'",
+    );
+  });
+});
+
+describe('the performer secret in a file (--secret-file)', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'dreamscape-secret-'));
+
+  it('is created with a fresh secret and mode 600 when missing, and reused after', () => {
+    const path = join(dir(), 'show.secret');
+    const first = readOrCreateSecret(path, 'password');
+    expect(first.created).toBe(true);
+    expect(first.value).toMatch(/^[A-Za-z][A-Za-z0-9_-]{23,}$/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const again = readOrCreateSecret(path, 'password');
+    expect(again).toEqual({ kind: 'password', value: first.value, created: false });
+    const seed = readOrCreateSecret(join(dir(), 'nkey.secret'), 'nkey');
+    expect(seed.value).toMatch(/^SU[A-Z2-7]{56}$/);
+  });
+
+  it('refuses a file that group or others may read, a symlink, and the wrong kind, with a message that says what to do', () => {
+    const d = dir();
+    const path = join(d, 'open.secret');
+    writeFileSync(path, 'sAbcdefghijklmnopqrstuvwxyz\n', { mode: 0o644 });
+    chmodSync(path, 0o644);
+    expect(() => readOrCreateSecret(path, 'password')).toThrow(/group or others may read or write it \(mode 644\).*chmod 600/);
+    chmodSync(path, 0o640);
+    expect(() => readOrCreateSecret(path, 'password')).toThrow(/mode 640/);
+    chmodSync(path, 0o600);
+    expect(readOrCreateSecret(path, 'password').value).toBe('sAbcdefghijklmnopqrstuvwxyz');
+    expect(() => readOrCreateSecret(path, 'nkey')).toThrow(/does not hold a user nkey seed/);
+    symlinkSync(path, join(d, 'link.secret'));
+    expect(() => readOrCreateSecret(join(d, 'link.secret'), 'password')).toThrow(/not a regular file/);
+    const seedFile = join(d, 'seed.secret');
+    readOrCreateSecret(seedFile, 'nkey');
+    expect(() => readOrCreateSecret(seedFile, 'password')).toThrow(/holds an nkey seed: add --nkey/);
+    writeFileSync(join(d, 'short.secret'), 'abc', { mode: 0o600 });
+    expect(() => readOrCreateSecret(join(d, 'short.secret'), 'password')).toThrow(/expected a password of 16 to 256/);
+  });
+
+  it('npm run relay -- --secret-file: a restart signs the performer in with the same secret; a group-readable file stops it before anything starts', async () => {
+    const d = dir();
+    const path = join(d, 'show.secret');
+    const dist = mkdtempSync(join(tmpdir(), 'dreamscape-dist-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>dreamscape test</title>');
+    const secrets: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const p = tsx('scripts/relay.ts', ['--dist', dist, '--port', '0', '--ws-port', '0', '--secret-file', path]);
+      running.push(p);
+      const [performerLine] = await lines(p, 2, 30_000);
+      const performer = new URL(performerLine!.slice('performer: '.length));
+      const secret = new URLSearchParams(performer.hash.slice(1)).get('pass')!;
+      secrets.push(secret);
+      const nc = await wsconnect({ servers: performer.searchParams.get('relay')!, wsFactory: nodeWsFactory, user: 'performer', pass: secret, maxReconnectAttempts: 0 });
+      await nc.close();
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await exited;
+    }
+    expect(secrets[0]).toBe(secrets[1]);
+    expect(readFileSync(path, 'utf8').trim()).toBe(secrets[0]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+
+    chmodSync(path, 0o644);
+    const p = tsx('scripts/relay.ts', ['--dist', dist, '--port', '0', '--ws-port', '0', '--secret-file', path]);
+    running.push(p);
+    const { code, stderr } = await finish(p);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/group or others may read or write it \(mode 644\); a performer secret must be private: chmod 600/);
+    expect(stderr).not.toContain(secrets[0]);
+  }, 90_000);
 });
