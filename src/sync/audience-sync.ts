@@ -2,7 +2,7 @@ import { advance, replaceDream } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { frameReference, STALE_FRAME_MS } from './frames.ts';
 import type { FrameClock } from './frames.ts';
-import { HEARTBEAT_MS, MAX_CATCH_UP_S, PROTOCOL } from './protocol.ts';
+import { HEARTBEAT_MS, MAX_CATCH_UP_S, PERFORMER_SILENCE_MS, PROTOCOL } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
 import { StateDecoder } from './state-message.ts';
 import type { DreamState } from '../model/index.ts';
@@ -28,6 +28,12 @@ export interface AudienceSync {
   lastCatchUp(): number;
   /** States taken so far. */
   received(): number;
+  /** The performer this device follows (its `from`), or null before the first state. */
+  following(): string | null;
+  /** States not taken because they came from another performer (or one standing by). */
+  ignored(): number;
+  /** Another performer heard within PERFORMER_SILENCE_MS whose states are not taken, or null. */
+  otherPerformer(): { id: string; lastHeardMs: number } | null;
   onChange(fn: () => void): () => void;
   stop(): void;
 }
@@ -62,6 +68,13 @@ export const catchUpSeconds = (m: Pick<StateMessage, 'clockAt'>, here: number, o
   return Number.isFinite(s) ? Math.min(MAX_CATCH_UP_S, Math.max(0, s)) : 0;
 };
 
+/**
+ * A performer whose every state has been older than the last one taken (`seq <= last`) for this
+ * long is taken to have started its count again (or the last seq was a bad one): its next state
+ * is taken and the count follows it.
+ */
+export const SEQ_RESET_MS = 3000;
+
 /** The longest single tick of a catch-up (the clock's own frames are at most 0.25 s). */
 const CATCH_UP_STEP_S = 0.25;
 
@@ -71,14 +84,25 @@ const CATCH_UP_STEP_S = 0.25;
  * sends control; it only says it is there. Each state is applied at the performer's dream time:
  * the state's clock plus the time since the performer's frame it was taken at, on the performer's
  * clock (this device's clock plus the estimated offset), so picture and music are in step.
+ *
+ * One performer per room: a device locks on to the first performer it hears (by `from`) and
+ * takes states only from it. Another performer's states are ignored until the followed one has
+ * been silent for PERFORMER_SILENCE_MS, or the other took the room over explicitly (its
+ * `takeover` is later than the followed one's). A performer standing by (`standby`) is never
+ * taken; if the followed one stands by, the lock is let go and the performer that holds the room
+ * is taken at once. A reloaded performer tab keeps its `from`, so it is followed at once.
  */
 export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: string, options: AudienceSyncOptions = {}): AudienceSync => {
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const offset = options.offset ?? (() => 0);
   const frames = options.frames;
   let lastSeq = 0;
+  /** The performer followed ('' before the first state, or after it stood by). */
   let lastFrom = '';
+  let lastTakeover = 0;
   let lastHeard = Number.NEGATIVE_INFINITY;
+  let ignored = 0;
+  let other: { id: string; at: number } | null = null;
   let audio: AudioPlace = 'performer';
   let devices: AudioDevices = 'all';
   let here = false;
@@ -111,11 +135,31 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
   const unsubscribeFrame = options.onFrame?.(applyPending);
   const unsubscribe = carrier.onMessage((m) => {
     if (m.kind !== 'state') return;
-    // A performer that reloaded is a new one and starts again from 1.
-    if (m.from === lastFrom && m.seq <= lastSeq) return;
+    const t = now();
+    if (m.from === lastFrom) {
+      if (m.standby) {
+        // The followed performer stepped aside (another took over): follow whoever holds the room.
+        lastFrom = '';
+        ignored++;
+        return;
+      }
+      // Older than the last one taken: ignored, unless the performer has said nothing newer for
+      // SEQ_RESET_MS (it counts again from somewhere lower, or the last seq was a bad one).
+      if (m.seq <= lastSeq && t - lastHeard < SEQ_RESET_MS) return;
+    } else {
+      const takeover = m.takeover ?? 0;
+      const free = lastFrom === '' || !(t - lastHeard < PERFORMER_SILENCE_MS);
+      if (m.standby || !(free || takeover > lastTakeover)) {
+        ignored++;
+        other = { id: m.from, at: t };
+        return;
+      }
+      if (other?.id === m.from) other = null;
+    }
     lastFrom = m.from;
+    lastTakeover = m.takeover ?? 0;
     lastSeq = m.seq;
-    lastHeard = now();
+    lastHeard = t;
     // Without its acts known here (a device that just joined), wait for the next heartbeat.
     const dream = decoder.dream(m);
     if (!dream) return;
@@ -139,6 +183,9 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     audioHere: () => here,
     lastCatchUp: () => catchUp,
     received: () => received,
+    following: () => (lastFrom === '' ? null : lastFrom),
+    ignored: () => ignored,
+    otherPerformer: () => (other && now() - other.at < PERFORMER_SILENCE_MS ? { id: other.id, lastHeardMs: now() - other.at } : null),
     onChange: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);

@@ -1,14 +1,25 @@
-import { isSyncMessage, observable } from './protocol.ts';
+import { observable } from './protocol.ts';
 import type { Carrier, SyncMessage } from './protocol.ts';
+import { checkSyncMessage, reportDropped } from './validate.ts';
 
-/** Windows of one browser on one machine (a second screen or projector) share a BroadcastChannel. */
+/**
+ * Windows of one browser on one machine (a second screen or projector) share a BroadcastChannel.
+ * Any page of the origin may post on it, so every message is checked (src/sync/validate.ts)
+ * before anyone hears it; a bad one is dropped with one console line.
+ */
 export const createBroadcastCarrier = (room: string): Carrier => {
   const channel = new BroadcastChannel(`dreamscape:${room}`);
   const listeners = new Set<(m: SyncMessage) => void>();
   channel.onmessage = (e: MessageEvent) => {
-    if (!isSyncMessage(e.data)) return;
-    for (const fn of listeners) fn(e.data);
+    const checked = checkSyncMessage(e.data);
+    if (!checked.ok) {
+      reportDropped('message from another window', checked.rejection);
+      return;
+    }
+    for (const fn of listeners) fn(checked.value);
   };
+  // A message that cannot even be deserialized here (too deep for the structured clone) is dropped too.
+  channel.onmessageerror = () => reportDropped('message from another window', { message: 'could not be read (structured clone failed)', path: '$' });
   const link = observable({ carrier: 'broadcast' as const, relay: null, state: 'connected' as const, since: Date.now(), connects: 1, refused: null, error: null });
   return {
     link,

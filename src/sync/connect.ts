@@ -1,3 +1,4 @@
+import { replaceDream } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { startAudienceSync } from './audience-sync.ts';
 import type { AudienceSync } from './audience-sync.ts';
@@ -9,6 +10,8 @@ import { createLazyRelayCarrier } from './lazy-relay-carrier.ts';
 import type { RelayOptions } from './nats-carrier.ts';
 import { startPerformerSync } from './performer-sync.ts';
 import type { PerformerSync } from './performer-sync.ts';
+import { loadIdentity, randomId, saveIdentity, saveSeq, seqStart } from './performer-id.ts';
+import { audienceProjection } from './projection.ts';
 import { PROTOCOL } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, LinkInfo, LinkState, Observable } from './protocol.ts';
 
@@ -45,6 +48,21 @@ export interface SyncStatus {
   /** Performer: audience windows or devices heard from recently; messages sent. */
   audiences?: number;
   sent?: number;
+  /** Performer: devices in its table, and new ones not counted because it was full. */
+  deviceTable?: number;
+  devicesNotCounted?: number;
+  /**
+   * Another performer heard in the room within 5 s (null: none). Performer: `holdsRoom` when the
+   * devices follow it rather than this one (this one then stands by). Audience: a performer whose
+   * states it ignores.
+   */
+  otherPerformer?: { id: string; lastHeardMs: number; holdsRoom?: boolean } | null;
+  /** Performer: another performer holds the room and this one stands by. */
+  standby?: boolean;
+  /** Performer: its id (kept in the tab's session storage). Audience: the performer it follows. */
+  performer?: string | null;
+  /** Audience: states ignored (another performer's, or one standing by). */
+  ignored?: number;
   /** Audience: the last state's sequence number, ms since it, and whether this device is cut off. */
   seq?: number;
   silenceMs?: number;
@@ -72,12 +90,12 @@ export const CUT_OFF_SILENCE_MS = 3000;
 /** A clock ping that has no answer within this long is left out of its burst. */
 export const CLOCK_PING_TIMEOUT_MS = 1000;
 
-const randomId = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `w${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`);
-
 /** Join the room as the view's role, and keep `audioHere` telling where the symphony plays. */
 export const connectSync = (store: DreamStore, view: 'performer' | 'audience', room: string, options: SyncOptions = {}): SyncHandle => {
   const frames = trackFrames();
-  const id = randomId();
+  // A performer is its tab: the same id (and place in the room) after a reload.
+  const identity = view === 'performer' ? loadIdentity(room) : null;
+  const id = identity?.id ?? randomId();
   let carrier: Carrier;
   if (options.relay !== undefined) {
     // Only the performer view ever sends the credential.
@@ -93,7 +111,13 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
   };
 
   if (view === 'performer') {
-    const sync = startPerformerSync(store, carrier, { id, frames });
+    const sync = startPerformerSync(store, carrier, {
+      frames,
+      ...(identity ? { identity } : {}),
+      onIdentity: (next) => saveIdentity(room, next),
+      seqStart: seqStart(room),
+      onSeq: (seq) => saveSeq(room, seq),
+    });
     const update = () => store.setState({ audioHere: sync.audioPlace() === 'performer' });
     sync.onChange(update);
     update();
@@ -101,7 +125,19 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
       role: 'performer',
       sync,
       link: carrier.link,
-      status: () => ({ role: 'performer', ...linkStatus(), audio: sync.audioPlace(), devices: sync.audioDevices(), audiences: sync.audiences(), sent: sync.sent() }),
+      status: () => ({
+        role: 'performer',
+        ...linkStatus(),
+        audio: sync.audioPlace(),
+        devices: sync.audioDevices(),
+        audiences: sync.audiences(),
+        sent: sync.sent(),
+        deviceTable: sync.deviceTable(),
+        devicesNotCounted: sync.devicesNotCounted(),
+        otherPerformer: sync.otherPerformer(),
+        standby: sync.standby(),
+        performer: sync.identity().id,
+      }),
       stop: () => {
         sync.stop();
         frames.stop();
@@ -110,6 +146,9 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
     };
   }
 
+  // The audience shows only what an audience may receive, from the first frame: the bundled
+  // preset it boots from is projected as the performer's states will be.
+  replaceDream(store, audienceProjection(store.getState().dream));
   const ask = carrier.askClock?.bind(carrier);
   const clock = ask ? startClockEstimator(() => ask({ kind: 'clock', protocol: PROTOCOL, id }, CLOCK_PING_TIMEOUT_MS).then((r) => r.t)) : null;
   // Between devices the offset is unknown until the first burst; in one browser it is 0.
@@ -154,6 +193,9 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
         rttMs: clock ? (e?.rttMs ?? null) : 0,
         clockBursts: e?.bursts ?? 0,
         catchUpMs: sync.lastCatchUp() * 1000,
+        performer: sync.following(),
+        ignored: sync.ignored(),
+        otherPerformer: sync.otherPerformer(),
         ...(options.device !== undefined ? { device: options.device } : {}),
       };
     },

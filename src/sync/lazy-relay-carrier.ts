@@ -11,7 +11,7 @@ export const createLazyRelayCarrier = (options: RelayOptions): Carrier & Pick<Na
   const link = observable<LinkInfo>({ carrier: 'relay', relay: options.url, state: 'connecting', since: Date.now(), connects: 0, refused: null, error: null });
   const listeners = new Set<(m: SyncMessage) => void>();
   let inner: NatsCarrier | null = null;
-  let answer: ((r: ClockRequest) => ClockReply) | null = null;
+  let answer: ((r: ClockRequest) => ClockReply | null) | null = null;
   let stopAnswering: (() => void) | null = null;
   let closed = false;
   import('./nats-carrier.ts')

@@ -1,7 +1,8 @@
 import { errors, nkeyAuthenticator, wsconnect } from '@nats-io/nats-core';
 import type { NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
-import { isClockReply, isClockRequest, isSyncMessage, observable, PROTOCOL, subjects } from './protocol.ts';
+import { observable, PROTOCOL, subjects } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
+import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX_PATTERN, MAX_CLOCK_BYTES, MAX_STATE_BYTES, reportDropped } from './validate.ts';
 
 /**
  * The carrier between devices: NATS over WebSocket, straight from the browser to the relay
@@ -9,6 +10,10 @@ import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from '.
  * `dreamscape.<room>.state`, which every device subscribes to; devices ask the performer's clock
  * by request/reply on `dreamscape.<room>.clock`. The relay lets only the performer's credential
  * publish state; a device without it may subscribe and ask the clock, nothing else.
+ *
+ * Every device is anonymous, so whatever comes in is checked (src/sync/validate.ts): a state's
+ * size before it is parsed, then its shape; a clock request's size, its reply subject (only
+ * `_INBOX.…`, so an answer cannot be made to land on the state subject) and its id.
  *
  * It reconnects forever, with jitter so a thousand devices do not all knock at once after the
  * relay restarts; while it is away the page keeps dreaming on its last state, and the
@@ -39,7 +44,7 @@ export interface RelayOptions {
 
 export interface NatsCarrier extends Carrier {
   askClock(request: ClockRequest, timeoutMs: number): Promise<ClockReply>;
-  answerClock(fn: (request: ClockRequest) => ClockReply): () => void;
+  answerClock(fn: (request: ClockRequest) => ClockReply | null): () => void;
   /** Resolves once connected the first time (never rejects: it keeps trying). */
   ready(): Promise<void>;
   /** The underlying connection once there (for tests and tools). */
@@ -47,15 +52,7 @@ export interface NatsCarrier extends Carrier {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const encode = (m: unknown): Uint8Array => encoder.encode(JSON.stringify(m));
-const decode = (data: Uint8Array): unknown => {
-  try {
-    return JSON.parse(decoder.decode(data)) as unknown;
-  } catch {
-    return null;
-  }
-};
 
 export const RECONNECT_TIME_WAIT_MS = 500;
 export const RECONNECT_JITTER_MS = 1000;
@@ -70,7 +67,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     link.set(next);
   };
   const listeners = new Set<(m: SyncMessage) => void>();
-  let answer: ((r: ClockRequest) => ClockReply) | null = null;
+  let answer: ((r: ClockRequest) => ClockReply | null) | null = null;
   let nc: NatsConnection | null = null;
   let closed = false;
   let resolveReady: () => void = () => undefined;
@@ -104,19 +101,22 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     nc = conn;
     update({ state: 'connected', connects: link.get().connects + 1, error: null });
     resolveReady();
-    if (options.role === 'audience') {
-      conn.subscribe(subject.state, {
-        callback: (err, msg) => {
-          if (err) {
-            update({ refused: err.message });
-            return;
-          }
-          const m = decode(msg.data);
-          if (!isSyncMessage(m)) return;
-          for (const fn of listeners) fn(m);
-        },
-      });
-    }
+    // Devices follow the states; the performer hears them too, to know of another performer in
+    // the room (noEcho: never its own).
+    conn.subscribe(subject.state, {
+      callback: (err, msg) => {
+        if (err) {
+          update({ refused: err.message });
+          return;
+        }
+        const checked = checkBytes(msg.data, MAX_STATE_BYTES, checkSyncMessage);
+        if (!checked.ok) {
+          reportDropped('state from the relay', checked.rejection);
+          return;
+        }
+        for (const fn of listeners) fn(checked.value);
+      },
+    });
     if (answer) subscribeClock(conn);
     void (async () => {
       for await (const s of conn.status()) {
@@ -156,9 +156,19 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
           update({ refused: err.message });
           return;
         }
-        const req = decode(msg.data);
-        if (!answer || !isClockRequest(req) || !msg.reply) return;
-        msg.respond(encode(answer(req)));
+        if (!answer) return;
+        // Anonymous devices: the size before parsing, the reply subject, then the request.
+        if (!msg.reply || !INBOX_PATTERN.test(msg.reply)) {
+          reportDropped('clock request', { message: `reply subject ${msg.reply ? JSON.stringify(msg.reply.slice(0, 40)) : '(none)'} is not an _INBOX. subject`, path: 'reply' });
+          return;
+        }
+        const checked = checkBytes(msg.data, MAX_CLOCK_BYTES, checkClockRequest);
+        if (!checked.ok) {
+          reportDropped('clock request', checked.rejection);
+          return;
+        }
+        const reply = answer(checked.value);
+        if (reply) msg.respond(encode(reply));
       },
     });
   };
@@ -182,9 +192,9 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     askClock: async (request, timeoutMs) => {
       if (!nc || link.get().state !== 'connected') throw new Error('relay not connected');
       const reply = await nc.request(subject.clock, encode(request), { timeout: timeoutMs });
-      const m = decode(reply.data);
-      if (!isClockReply(m)) throw new Error('bad clock reply');
-      return m;
+      const checked = checkBytes(reply.data, MAX_CLOCK_BYTES, checkClockReply);
+      if (!checked.ok) throw new Error(`bad clock reply: ${checked.rejection.path}: ${checked.rejection.message}`);
+      return checked.value;
     },
     answerClock: (fn) => {
       answer = fn;

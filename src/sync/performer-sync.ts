@@ -1,11 +1,27 @@
 import type { DreamStore } from '../store/dream-store.ts';
 import { frameReference } from './frames.ts';
 import type { FrameClock } from './frames.ts';
-import { HEARTBEAT_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
-import type { AudioDevices, AudioPlace, Carrier, ClockReply } from './protocol.ts';
+import { freshIdentity } from './performer-id.ts';
+import type { PerformerIdentity } from './performer-id.ts';
+import { HEARTBEAT_MS, PERFORMER_SILENCE_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
+import type { AudioDevices, AudioPlace, Carrier, ClockReply, StateMessage } from './protocol.ts';
 import { StateEncoder } from './state-message.ts';
 
 export type AudioChoice = 'auto' | AudioPlace;
+
+/** Another performer heard in the room. */
+export interface OtherPerformer {
+  id: string;
+  /** ms since its last state. */
+  lastHeardMs: number;
+  /** It holds the room (devices follow it, not this one): took over later, or was there first. */
+  holdsRoom: boolean;
+  takeover: number;
+}
+
+/** A performer's place in the room: the later takeover wins, then the older arrival, then the id. */
+export const outranks = (a: { takeover: number; since: number; id: string }, b: { takeover: number; since: number; id: string }): boolean =>
+  a.takeover !== b.takeover ? a.takeover > b.takeover : a.since !== b.since ? a.since < b.since : a.id < b.id;
 
 export interface PerformerSync {
   /** Audience windows or devices heard from recently. */
@@ -20,19 +36,48 @@ export interface PerformerSync {
   onChange(fn: () => void): () => void;
   /** Messages sent so far (for stats). */
   sent(): number;
+  /** The last seq sent (it goes on across reloads of the tab). */
+  seq(): number;
+  /** Another performer heard within PERFORMER_SILENCE_MS (the most recent), or null. */
+  otherPerformer(): OtherPerformer | null;
+  /** Whether another live performer holds the room: this one then stands by (see below). */
+  standby(): boolean;
+  /** Take the room over: devices follow this performer from its next state on. */
+  takeOver(): void;
+  /** This performer's identity (id, since, takeover). */
+  identity(): PerformerIdentity;
+  /** Devices (ids) in the table now, and new ones not counted because it was full. */
+  deviceTable(): number;
+  devicesNotCounted(): number;
   stop(): void;
 }
 
 export interface PerformerSyncOptions {
-  /** This performer page's id (a new one per page load). */
+  /** This performer's id (kept across reloads of the tab: src/sync/performer-id.ts). */
   id?: string;
+  /** Its identity (id, since, takeover); wins over `id`. */
+  identity?: PerformerIdentity;
+  /** Called when the identity changes (a takeover; a duplicated tab taking a new id), to keep it. */
+  onIdentity?: (identity: PerformerIdentity) => void;
+  /** The first seq (default 1); called with the last seq every heartbeat and on stop. */
+  seqStart?: number;
+  onSeq?: (seq: number) => void;
   now?: () => number;
+  /** Wall clock for takeover stamps (ms; Date.now by default). */
+  wallNow?: () => number;
   /** The page's frames: a state is stamped with the frame its dream clock refers to. */
   frames?: FrameClock;
+  /** Most devices counted (over the relay, by their clock pings) at once. */
+  maxDevices?: number;
 }
 
-/** Least time between two extra states sent to greet newly seen devices (ms). */
-export const GREET_MIN_MS = 100;
+/**
+ * Least time between two extra states sent to greet newly seen devices (ms): at most four full
+ * states a second beyond the heartbeat, however many new ids ask the clock.
+ */
+export const GREET_MIN_MS = 250;
+/** Devices counted at once; a new id beyond it is answered but not counted or greeted. */
+export const MAX_DEVICES = 5000;
 
 /**
  * The performer sends its full state on every change that did not come from the clock (an action,
@@ -40,12 +85,36 @@ export const GREET_MIN_MS = 100;
  * between, so the same dream runs everywhere without streaming 60 states a second. Over a relay it
  * also answers the devices' clock pings, counts devices by them, greets a new or returning device
  * with the state at once, and sends the state as soon as its own link comes back.
+ *
+ * One performer per room: it listens to the room's states too. Another performer that outranks
+ * it (a later explicit takeover, or the same and it was there first) holds the room; this one
+ * then stands by: it shows the warning (otherPerformer), keeps sending its states marked
+ * `standby` (devices take none of them, so it does not fight; it is heard as live), stops
+ * answering clock pings and greeting devices, and comes back by itself when the other has been
+ * silent for PERFORMER_SILENCE_MS, or at once with takeOver().
  */
 export const startPerformerSync = (store: DreamStore, carrier: Carrier, options: PerformerSyncOptions = {}): PerformerSync => {
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const frames = options.frames;
-  const from = options.id ?? `p${Math.random().toString(36).slice(2)}`;
-  let seq = 0;
+  const wallNow = options.wallNow ?? (() => Date.now());
+  let me: PerformerIdentity = options.identity ?? { ...freshIdentity(wallNow()), ...(options.id !== undefined ? { id: options.id } : {}) };
+  const firstSeq = options.seqStart ?? 1;
+  let seq = firstSeq - 1;
+  let sentCount = 0;
+  const maxDevices = options.maxDevices ?? MAX_DEVICES;
+  let notCounted = 0;
+  /** Other performers heard: id → what they said last and when (this page's clock). */
+  const others = new Map<string, { takeover: number; since: number; at: number }>();
+  const liveOthers = () => {
+    const t = now();
+    const out: { id: string; takeover: number; since: number; at: number }[] = [];
+    for (const [id, o] of others) {
+      if (t - o.at < PERFORMER_SILENCE_MS) out.push({ id, ...o });
+      else others.delete(id);
+    }
+    return out;
+  };
+  const standby = () => liveOthers().some((o) => outranks(o, me));
   let choice: AudioChoice = 'auto';
   let devices: AudioDevices = 'all';
   /** id → when it is taken to be gone. */
@@ -54,7 +123,16 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   const notify = () => {
     for (const fn of listeners) fn();
   };
-  const place = (): AudioPlace => (choice === 'auto' ? (countAudiences() > 0 ? 'audience' : 'performer') : choice);
+  const place = (): AudioPlace => (choice === 'auto' ? (anyAudience() ? 'audience' : 'performer') : choice);
+  /** Any live audience (stops at the first: cheap with a full table). */
+  const anyAudience = () => {
+    const t = now();
+    for (const [id, until] of seen) {
+      if (t <= until) return true;
+      seen.delete(id);
+    }
+    return false;
+  };
   const countAudiences = () => {
     const t = now();
     let n = 0;
@@ -72,14 +150,26 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   const send = (withActs = false) => {
     const { dream } = store.getState();
     const t = now();
-    const header = { from, seq: ++seq, clock: dream.clock, sentAt: t, clockAt: frames ? frames.reference(t) : frameReference(t, null), audio: place(), devices };
+    const header = {
+      from: me.id,
+      seq: ++seq,
+      clock: dream.clock,
+      sentAt: t,
+      clockAt: frames ? frames.reference(t) : frameReference(t, null),
+      audio: place(),
+      devices,
+      since: me.since,
+      ...(me.takeover > 0 ? { takeover: me.takeover } : {}),
+      ...(standby() ? { standby: true } : {}),
+    };
+    sentCount++;
     carrier.send(encoder.message(header, dream, withActs));
   };
   let lastGreet = -Infinity;
   let greetTimer: ReturnType<typeof setTimeout> | null = null;
   /** Send soon for a device that just arrived; many arriving at once share one state. */
   const greet = () => {
-    if (greetTimer) return;
+    if (greetTimer || standby()) return;
     const wait = Math.max(0, lastGreet + GREET_MIN_MS - now());
     greetTimer = setTimeout(() => {
       greetTimer = null;
@@ -88,9 +178,18 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
     }, wait);
   };
   const arrived = (id: string, timeout: number): boolean => {
+    const t = now();
+    const until = seen.get(id);
+    if (until === undefined && seen.size >= maxDevices) {
+      countAudiences(); // let go of the ones that are gone
+      if (seen.size >= maxDevices) {
+        notCounted++;
+        return false;
+      }
+    }
     const before = place();
-    const isNew = !seen.has(id) || (seen.get(id) ?? 0) < now();
-    seen.set(id, now() + timeout);
+    const isNew = until === undefined || until < t;
+    seen.set(id, t + timeout);
     if (place() !== before) {
       send();
       notify();
@@ -100,7 +199,36 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   const unsubscribeStore = store.subscribe((s, prev) => {
     if (s.revision !== prev.revision) send();
   });
+  let wasStandby = false;
+  /** Standing by or back: say so (the panel) and send at once (devices learn it). */
+  const checkStandby = () => {
+    const s = standby();
+    if (s === wasStandby) return;
+    wasStandby = s;
+    send(true);
+    notify();
+  };
+  const heardPerformer = (m: StateMessage) => {
+    if (m.from === me.id) {
+      // My own id from another page: a duplicated tab (its sessionStorage was copied). The page
+      // loaded later (its seq started higher) takes a new identity; the other keeps this one.
+      if (m.seq < firstSeq) {
+        me = freshIdentity(wallNow());
+        options.onIdentity?.(me);
+        notify();
+      }
+      return;
+    }
+    const isNew = !others.has(m.from);
+    others.set(m.from, { takeover: m.takeover ?? 0, since: m.since ?? Number.MAX_SAFE_INTEGER, at: now() });
+    if (isNew) notify();
+    checkStandby();
+  };
   const unsubscribeCarrier = carrier.onMessage((m) => {
+    if (m.kind === 'state') {
+      heardPerformer(m);
+      return;
+    }
     if (m.kind === 'hello' || m.kind === 'presence') {
       if (m.kind === 'presence' && m.leaving) {
         const before = place();
@@ -112,10 +240,12 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
         return;
       }
       arrived(m.id, PRESENCE_TIMEOUT_MS);
-      if (m.kind === 'hello') send(true);
+      if (m.kind === 'hello' && !standby()) send(true);
     }
   });
-  const stopAnswering = carrier.answerClock?.((request): ClockReply => {
+  // A performer standing by does not answer: a device's clock is the one of the performer it follows.
+  const stopAnswering = carrier.answerClock?.((request): ClockReply | null => {
+    if (standby()) return null;
     const reply: ClockReply = { kind: 'clock', protocol: PROTOCOL, t: now() };
     if (arrived(request.id, RELAY_PRESENCE_TIMEOUT_MS)) greet();
     return reply;
@@ -128,7 +258,9 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   });
   let lastPlace = place();
   const timer = setInterval(() => {
+    checkStandby();
     send(true);
+    options.onSeq?.(seq);
     const p = place();
     if (p !== lastPlace) {
       lastPlace = p;
@@ -156,8 +288,29 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    sent: () => seq,
+    sent: () => sentCount,
+    seq: () => seq,
+    otherPerformer: () => {
+      const live = liveOthers();
+      if (!live.length) return null;
+      const o = live.reduce((a, b) => (b.at > a.at ? b : a));
+      return { id: o.id, lastHeardMs: now() - o.at, holdsRoom: live.some((x) => outranks(x, me)), takeover: o.takeover };
+    },
+    standby,
+    takeOver: () => {
+      // Later than any takeover heard, even from a device whose wall clock runs ahead.
+      const top = Math.max(0, ...[...others.values()].map((o) => o.takeover));
+      me = { ...me, takeover: Math.max(wallNow(), top + 1) };
+      options.onIdentity?.(me);
+      wasStandby = standby();
+      send(true);
+      notify();
+    },
+    identity: () => me,
+    deviceTable: () => seen.size,
+    devicesNotCounted: () => notCounted,
     stop: () => {
+      options.onSeq?.(seq);
       clearInterval(timer);
       if (greetTimer) clearTimeout(greetTimer);
       unsubscribeStore();

@@ -20,10 +20,26 @@ export type AudioDevices = 'all' | string[];
 export interface StateMessage {
   kind: 'state';
   protocol: typeof PROTOCOL;
-  /** The performer page that sent it (a reloaded performer is a new one, starting again at seq 1). */
+  /**
+   * The performer that sent it: its id lives in the tab's sessionStorage, so a reloaded tab is the
+   * same performer (src/sync/performer-id.ts).
+   */
   from: string;
-  /** Increases with every message the performer sends; a device ignores anything older. */
+  /**
+   * Increases with every message the performer sends, across reloads too (it starts from the
+   * page's load time in µs, a safe integer); a device ignores anything older from the same `from`.
+   */
   seq: number;
+  /**
+   * When this performer took the room over explicitly (wall ms; 0 or absent: never). A device
+   * follows one performer; it switches to another whose takeover is later than its own
+   * performer's, or when its own has been silent for PERFORMER_SILENCE_MS.
+   */
+  takeover?: number;
+  /** When this performer (tab) first joined the room (wall ms): of two live ones, the older holds it. */
+  since?: number;
+  /** Sent by a performer that hears another hold the room: devices take none of its states. */
+  standby?: boolean;
   /** The performer's dream clock (seconds) at `clockAt`. */
   clock: number;
   /** The performer page's wall clock when it sent this (ms, performance.timeOrigin + now()). */
@@ -111,18 +127,12 @@ export interface Carrier {
   readonly link: Observable<LinkInfo>;
   /** Between devices: the audience asks the performer's clock. Absent on one machine (offset 0). */
   askClock?(request: ClockRequest, timeoutMs: number): Promise<ClockReply>;
-  /** Between devices: the performer answers clock requests. */
-  answerClock?(fn: (request: ClockRequest) => ClockReply): () => void;
+  /** Between devices: the performer answers clock requests (null: no answer). */
+  answerClock?(fn: (request: ClockRequest) => ClockReply | null): () => void;
 }
 
 /** NATS subjects of a room: the performer publishes `state`; audiences request on `clock`. */
 export const subjects = (room: string) => ({ state: `dreamscape.${room}.state`, clock: `dreamscape.${room}.clock` });
-
-export const isClockRequest = (m: unknown): m is ClockRequest =>
-  typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && (m as { kind?: unknown }).kind === 'clock' && typeof (m as { id?: unknown }).id === 'string';
-
-export const isClockReply = (m: unknown): m is ClockReply =>
-  typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && (m as { kind?: unknown }).kind === 'clock' && typeof (m as { t?: unknown }).t === 'number';
 
 /** A tiny observable value. */
 export const observable = <T>(initial: T): Observable<T> & { set(next: T): void } => {
@@ -141,9 +151,6 @@ export const observable = <T>(initial: T): Observable<T> & { set(next: T): void 
   };
 };
 
-export const isSyncMessage = (m: unknown): m is SyncMessage =>
-  typeof m === 'object' && m !== null && (m as { protocol?: unknown }).protocol === PROTOCOL && ['state', 'hello', 'presence'].includes(String((m as { kind?: unknown }).kind));
-
 /** The performer re-sends the whole state this often, so a device that missed a message converges. */
 export const HEARTBEAT_MS = 1000;
 /** An audience window that has not said it is there for this long is taken to be gone. */
@@ -153,5 +160,7 @@ export const RELAY_PRESENCE_TIMEOUT_MS = 25_000;
 /** Clock pings: a burst of this many, keep the lowest round trip, every CLOCK_EVERY_MS. */
 export const CLOCK_PINGS = 8;
 export const CLOCK_EVERY_MS = 10_000;
+/** A device follows another performer once its own has been silent this long (ms). */
+export const PERFORMER_SILENCE_MS = 5000;
 /** The longest catch-up a device applies to a state (a performer tab in the background stops its frames). */
 export const MAX_CATCH_UP_S = 2;

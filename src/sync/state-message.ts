@@ -1,4 +1,5 @@
 import type { DreamState } from '../model/index.ts';
+import { audienceProjection } from './projection.ts';
 import { PROTOCOL } from './protocol.ts';
 import type { StateMessage } from './protocol.ts';
 
@@ -32,16 +33,26 @@ export interface StateHeader {
   clockAt: number;
   audio: StateMessage['audio'];
   devices: StateMessage['devices'];
+  takeover?: number;
+  since?: number;
+  standby?: boolean;
 }
 
-/** The performer's side: builds messages, with the acts only when asked or when they changed. */
+/**
+ * The performer's side: builds messages, with the acts only when asked or when they changed.
+ * Every message carries the audience's projection of the dream (src/sync/projection.ts), never
+ * the dream itself: this is the one place a dream leaves the performer, for every carrier and
+ * every kind of send (change, heartbeat, greeting, reconnection). The acts' key is that of the
+ * projected acts (the projection caches them, so the key is computed only when they change).
+ */
 export class StateEncoder {
   private acts: DreamState['acts'] | null = null;
   private key = '';
   /** The key of the acts last sent in full ('' before). */
   private sentKey = '';
 
-  message(header: StateHeader, dream: DreamState, withActs: boolean): StateMessage {
+  message(header: StateHeader, whole: DreamState, withActs: boolean): StateMessage {
+    const dream = audienceProjection(whole);
     if (dream.acts !== this.acts) {
       this.acts = dream.acts;
       this.key = actsKey(dream.acts);

@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import { CONSENTS, DREAMER_PARAMS, eventActionSchema, KEYS, LIMITS, MODES, PARAMS, PATTERNS, VOICES } from '../model/index.ts';
+import type { DreamState } from '../model/index.ts';
+import { PROTOCOL } from './protocol.ts';
+import type { ClockReply, ClockRequest, SyncMessage } from './protocol.ts';
+
+/**
+ * Every message that comes in is checked like a preset before it touches the store: a state
+ * message and the dream it carries, a hello, a presence, a clock request or reply. Over the relay
+ * its size is checked before it is parsed (bytes); over a BroadcastChannel it arrives as a
+ * structured-clone object, so its depth and size are measured by walking it with an explicit
+ * stack (never recursion) before the schema runs, and keys that reach an object's prototype
+ * (`__proto__`, `constructor`, `prototype`) are refused anywhere. A dream state is not a preset:
+ * it has the generator state, glides, a running show, a morph with a nested target (one level
+ * deep at most). Its numbers are finite and within the parameter table's ranges, its lists
+ * within the presets' limits (LIMITS), its strings bounded, `seq` a safe integer.
+ */
+
+z.config({ jitless: true });
+
+/** The largest state message the relay carries (bytes); the biggest preset's is ~7 KB. */
+export const MAX_STATE_BYTES = LIMITS.fileBytes;
+/** A clock request is ~80 bytes: anything much larger is not one. */
+export const MAX_CLOCK_BYTES = 256;
+/** Nesting of a state message: the dream at 2, a morph target's act event action at 8. */
+export const MAX_MESSAGE_DEPTH = 12;
+/** Values in one message (a full dream-temple state is ~1,500). */
+export const MAX_MESSAGE_NODES = 100_000;
+/** Ids of devices and performers: crypto.randomUUID(), or the fallback `w…` of an insecure page. */
+export const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** Reply subjects the performer answers: nats-core's default inbox prefix. */
+export const INBOX_PATTERN = /^_INBOX\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface Rejection {
+  /** What was wrong. */
+  message: string;
+  /** Where (JSON path, `$` for the whole message). */
+  path: string;
+}
+
+const step = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
+
+/**
+ * Depth, size and forbidden keys of a parsed or structured-clone value, with an explicit stack:
+ * a 120,000-deep value is refused at depth `maxDepth + 1` without a stack frame per level.
+ */
+export const inspectShape = (value: unknown, maxDepth = MAX_MESSAGE_DEPTH, maxNodes = MAX_MESSAGE_NODES): Rejection | null => {
+  const stack: { v: unknown; d: number; path: string }[] = [{ v: value, d: 0, path: '$' }];
+  let nodes = 0;
+  while (stack.length) {
+    const { v, d, path } = stack.pop()!;
+    if (++nodes > maxNodes) return { message: `more than ${maxNodes} values`, path: '$' };
+    if (typeof v !== 'object' || v === null) continue;
+    const depth = d + 1;
+    if (depth > maxDepth) return { message: `nested deeper than ${maxDepth} levels`, path };
+    if (Array.isArray(v)) {
+      if (v.length > maxNodes) return { message: `a list of ${v.length} items`, path };
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], d: depth, path: step(path, i) });
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return { message: 'not a plain object', path };
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN.has(k)) return { message: `forbidden key "${k}"`, path: step(path, k) };
+      stack.push({ v: (v as Record<string, unknown>)[k], d: depth, path: step(path, k) });
+    }
+  }
+  return null;
+};
+
+// ---- schemas ------------------------------------------------------------------------------------
+
+const range = (min: number, max: number) => z.number().min(min).max(max);
+const spec = <P extends keyof typeof PARAMS>(p: P) => {
+  const s = PARAMS[p] as { min: number; max: number; integer?: boolean };
+  return s.integer ? z.number().int().min(s.min).max(s.max) : range(s.min, s.max);
+};
+const unit = range(0, 1);
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+const uint32 = z.number().int().min(0).max(4294967295);
+/** Seconds of dream time: a year's show is 3.2e7. */
+const time = range(0, 1e10);
+const dreamerId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/);
+const path = z.string().min(1).max(64);
+const paramValue = z.union([z.number(), z.string().max(64), z.boolean()]);
+/** Flat values: every global parameter and every field of every dreamer at most. */
+const MAX_VALUES = Object.keys(PARAMS).length + LIMITS.dreamers * Object.keys(DREAMER_PARAMS).length;
+const flatValues = z.record(path, paramValue).refine((r) => Object.keys(r).length <= MAX_VALUES, { message: `at most ${MAX_VALUES} values` });
+
+const dreamerSchema = z.strictObject({
+  id: dreamerId,
+  name: z.string().max(64),
+  role: z.string().max(96),
+  colour,
+  voice: z.enum(VOICES),
+  motif: z.array(z.union([z.number().int().min(-14).max(21), z.null()])).max(LIMITS.motifNotes),
+  presence: unit,
+  level: unit,
+  consent: z.enum(CONSENTS),
+});
+
+const actSchema = z.strictObject({
+  name: z.string().max(64),
+  duration: range(0, 3600),
+  transition: range(0, 120),
+  values: flatValues,
+  events: z.array(z.strictObject({ at: range(0, 3600), action: eventActionSchema })).max(LIMITS.eventsPerAct),
+  note: z.string().max(500),
+});
+const actsSchema = z.array(actSchema).max(LIMITS.acts);
+
+const dreamFields = {
+  preset: z.string().min(1).max(64),
+  title: z.string().max(96),
+  seed: uint32,
+  rng: uint32,
+  clock: time,
+  beat: range(0, 1e12),
+  tempo: spec('tempo'),
+  key: z.enum(KEYS),
+  mode: z.enum(MODES),
+  mood: z.strictObject({ valence: spec('mood.valence'), arousal: spec('mood.arousal') }),
+  depth: unit,
+  unity: unit,
+  palette: z.strictObject({ deep: colour, haze: colour, glow: colour, accent: colour }),
+  dreamers: z.array(dreamerSchema).min(1).max(LIMITS.dreamers),
+  mosaic: z.strictObject({
+    tiles: z.number().int().min(1).max(LIMITS.tiles),
+    pattern: z.enum(PATTERNS),
+    fracture: unit,
+    glitch: unit,
+    stability: unit,
+    recoil: range(-1, 1),
+    restabilizeSeconds: spec('mosaic.restabilizeSeconds'),
+    restabilize: z.strictObject({ from: z.strictObject({ fracture: unit, glitch: unit }), seconds: range(0, 600), elapsed: time }).nullable(),
+    epicentre: z.tuple([range(-2, 2), range(-2, 2)]),
+    fractureSeed: uint32,
+    glitchSeed: uint32,
+  }),
+  symphony: z.strictObject({ reverb: unit, level: unit }),
+  acts: actsSchema,
+  show: z.strictObject({ index: z.number().int().min(0).max(LIMITS.acts - 1), elapsed: time, auto: z.boolean(), fired: z.number().int().min(0).max(LIMITS.eventsPerAct) }),
+  safety: z.strictObject({ flashGuard: z.boolean(), reducedMotion: z.boolean(), masterCap: spec('safety.masterCap') }),
+  output: z.strictObject({ panic: z.boolean(), fade: unit }),
+  glides: z.array(z.strictObject({ path, from: z.union([z.number(), z.string().max(64)]), to: z.union([z.number(), z.string().max(64)]), seconds: range(0, 600), elapsed: time })).max(MAX_VALUES),
+};
+
+const morphFields = { from: flatValues, to: flatValues, seconds: range(0, 600), elapsed: time, switched: z.boolean() };
+/** A morph's target: a whole dream whose own morph is null (one level deep at most). */
+const targetSchema = z.strictObject({ ...dreamFields, morph: z.null() });
+const morphSchema = z.strictObject({ ...morphFields, target: targetSchema.nullable() }).nullable();
+
+/** The dream a state message carries; its acts only on heartbeats, greetings and when they changed. */
+export const messageDreamSchema = z.strictObject({ ...dreamFields, acts: actsSchema.optional(), morph: morphSchema });
+
+/** A whole dream-state as it is applied on a device. */
+export const dreamStateSchema = z.strictObject({ ...dreamFields, morph: morphSchema });
+
+const protocol = z.literal(PROTOCOL);
+const wallMs = range(-1e15, 1e15);
+
+export const stateMessageSchema = z.strictObject({
+  kind: z.literal('state'),
+  protocol,
+  from: z.string().regex(ID_PATTERN),
+  seq: z.number().int().min(1),
+  clock: time,
+  sentAt: wallMs,
+  clockAt: wallMs,
+  /** The wall time (ms) at which this performer took the room over explicitly (0: never). */
+  takeover: range(0, 1e15).optional(),
+  /** When this performer first joined the room (wall ms); the oldest live one holds it. */
+  since: range(0, 1e15).optional(),
+  standby: z.boolean().optional(),
+  actsKey: z.string().max(32),
+  dream: messageDreamSchema,
+  audio: z.enum(['audience', 'performer']),
+  devices: z.union([z.literal('all'), z.array(z.string().max(64)).max(LIMITS.dreamers)]),
+});
+
+export const helloSchema = z.strictObject({ kind: z.literal('hello'), protocol, id: z.string().regex(ID_PATTERN) });
+export const presenceSchema = z.strictObject({ kind: z.literal('presence'), protocol, id: z.string().regex(ID_PATTERN), leaving: z.boolean().optional() });
+export const clockRequestSchema = z.strictObject({ kind: z.literal('clock'), protocol, id: z.string().regex(ID_PATTERN) });
+export const clockReplySchema = z.strictObject({ kind: z.literal('clock'), protocol, t: wallMs });
+
+// The schemas must describe the model's types exactly: a field added to DreamState and not here
+// would make every audience drop every state, so the typecheck fails first.
+// (Keys, level by level: a timed event's action is the preset's narrower kind of DreamAction.)
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Out = z.output<typeof dreamStateSchema>;
+type M = NonNullable<DreamState['morph']>;
+type OutM = NonNullable<Out['morph']>;
+const sameKeys: [
+  Same<keyof Out, keyof DreamState>,
+  Same<keyof Out['mosaic'], keyof DreamState['mosaic']>,
+  Same<keyof Out['show'], keyof DreamState['show']>,
+  Same<Out['dreamers'][number], DreamState['dreamers'][number]>,
+  Same<keyof Out['acts'][number], keyof DreamState['acts'][number]>,
+  Same<keyof OutM, keyof M>,
+  Same<keyof NonNullable<OutM['target']>, keyof DreamState>,
+  Same<Out['glides'][number], DreamState['glides'][number]>,
+  Same<z.output<typeof clockRequestSchema>, ClockRequest>,
+  Same<z.output<typeof clockReplySchema>, ClockReply>,
+] = [true, true, true, true, true, true, true, true, true, true];
+void sameKeys;
+
+// ---- checking -----------------------------------------------------------------------------------
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
+
+const pathOf = (p: readonly PropertyKey[]): string => p.reduce<string>((acc, k) => step(acc, typeof k === 'number' ? k : String(k)), '$');
+
+const bySchema = <T>(schema: z.ZodType, value: unknown): Checked<T> => {
+  const shape = inspectShape(value);
+  if (shape) return { ok: false, rejection: shape };
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, value: r.data as T };
+  const issue = r.error.issues[0]!;
+  return { ok: false, rejection: { message: issue.message, path: pathOf(issue.path) } };
+};
+
+const kindOf = (m: unknown): unknown => (typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as { kind?: unknown }).kind : undefined);
+
+/** A sync message (state, hello or presence) from a window or the relay, checked whole. */
+export const checkSyncMessage = (m: unknown): Checked<SyncMessage> => {
+  const kind = kindOf(m);
+  const schema = kind === 'state' ? stateMessageSchema : kind === 'hello' ? helloSchema : kind === 'presence' ? presenceSchema : null;
+  if (!schema) return { ok: false, rejection: { message: `not a sync message (kind ${typeof kind === 'string' ? JSON.stringify(kind.slice(0, 20)) : typeof kind})`, path: '$.kind' } };
+  return bySchema<SyncMessage>(schema, m);
+};
+
+export const checkClockRequest = (m: unknown): Checked<ClockRequest> => bySchema<ClockRequest>(clockRequestSchema, m);
+export const checkClockReply = (m: unknown): Checked<ClockReply> => bySchema<ClockReply>(clockReplySchema, m);
+
+const textDecoder = new TextDecoder();
+
+/** Bytes from the relay: size first, then JSON, then the check. */
+export const checkBytes = <T>(data: Uint8Array, maxBytes: number, check: (m: unknown) => Checked<T>): Checked<T> => {
+  if (data.length > maxBytes) return { ok: false, rejection: { message: `${data.length} bytes, more than ${maxBytes}`, path: '$' } };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(textDecoder.decode(data)) as unknown;
+  } catch {
+    return { ok: false, rejection: { message: 'not JSON', path: '$' } };
+  }
+  return check(parsed);
+};
+
+// ---- one console line ---------------------------------------------------------------------------
+
+/** At most one line a second: a flood of bad messages does not flood the console. */
+export const WARN_EVERY_MS = 1000;
+
+export interface DropReporter {
+  (what: string, rejection: Rejection): void;
+  /** Messages dropped so far. */
+  readonly count: () => number;
+}
+
+export const createDropReporter = (warn: (line: string) => void = (line) => console.warn(line), now: () => number = () => Date.now()): DropReporter => {
+  let count = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
+  let silenced = 0;
+  const report = ((what: string, r: Rejection) => {
+    count++;
+    const t = now();
+    if (t - lastLine < WARN_EVERY_MS) {
+      silenced++;
+      return;
+    }
+    lastLine = t;
+    const more = silenced ? ` (and ${silenced} more dropped since the last line)` : '';
+    silenced = 0;
+    warn(`dreamscape: dropped a ${what}: ${r.path}: ${r.message}${more}`);
+  }) as DropReporter;
+  (report as { count: () => number }).count = () => count;
+  return report;
+};
+
+/** The page's reporter (every carrier of this page shares it). */
+export const reportDropped = createDropReporter();
