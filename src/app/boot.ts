@@ -6,6 +6,7 @@ import { createDreamClock } from '../store/clock.ts';
 import { createDreamStore } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
+import { windowQuality } from '../scene/quality-setting.ts';
 import { countPageError, pageErrors, watchPageErrors } from './page-errors.ts';
 import { startFrameLoop, throttledConsole } from './frame-loop.ts';
 import { RESUME_LONG_FRAMES_S, takeUpSession } from '../persist/resume.ts';
@@ -31,6 +32,8 @@ export interface Boot {
 export const boot = (search: string): Boot => {
   watchPageErrors();
   const options = parseUrlOptions(search, bundledPresetIds());
+  // ?quality=full locks the picture's quality in this window (a screen setting, not the dream's).
+  if (options.quality) windowQuality.set(options.quality);
   const preset = bundledPreset(options.preset ?? DEFAULT_PRESET) ?? bundledPreset(bundledPresetIds()[0] ?? '');
   if (!preset) throw new Error('no bundled presets: presets/*.json are missing from the build');
   const resolveOptions = { ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.tiles === undefined ? {} : { tiles: options.tiles }) };

@@ -1,4 +1,5 @@
 import { LIMITS } from '../model/index.ts';
+import type { Quality } from '../scene/adaptive-quality.ts';
 
 export type ViewName = 'performer' | 'audience';
 
@@ -18,6 +19,8 @@ export interface UrlOptions {
   nkey?: string;
   /** This device's name, for the performer's choice of devices that play the symphony. */
   device?: string;
+  /** `?quality=full` locks pixel ratio 1 and full detail; `auto` (the default) adapts to the frame rate. */
+  quality?: Quality;
   /** Problems with the parameters, shown on screen; the app starts with defaults for those. */
   problems: string[];
 }
@@ -63,6 +66,11 @@ export const parseUrlOptions = (search: string, presetIds: readonly string[]): U
   if (device !== null) {
     if (/^[A-Za-z0-9_-]{1,64}$/.test(device)) out.device = device;
     else out.problems.push(`?device=${device}: expected 1 to 64 letters, digits, - or _`);
+  }
+  const quality = q.get('quality');
+  if (quality !== null) {
+    if (quality === 'auto' || quality === 'full') out.quality = quality;
+    else out.problems.push(`?quality=${quality}: expected auto or full; adapting to the frame rate (auto)`);
   }
   const view = q.get('view');
   if (view !== null) {

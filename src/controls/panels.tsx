@@ -7,6 +7,7 @@ import { apply } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
 import { showNotice } from './notices.ts';
+import { useQualityFolder } from './quality-control.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
 
 /** How often the panels catch up with changes made elsewhere (keys, cues, acts, the API). */
@@ -115,7 +116,7 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
 
 const global = (path: keyof typeof PARAMS, key = path.split('.').pop()!): Binding => ({ key, path, spec: PARAMS[path], label: key });
 
-/** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety. */
+/** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety, Output. */
 export const Panels = () => {
   const { store, sync } = useRuntime();
   const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
@@ -164,5 +165,6 @@ export const Panels = () => {
     'next act': button(() => apply(store, { type: 'act', to: 'next' })),
   });
   useBoundFolder('Safety', [global('safety.flashGuard'), global('safety.reducedMotion'), global('safety.masterCap')], []);
+  useQualityFolder();
   return <Leva titleBar={{ title: 'dreamscape', filter: false }} theme={{ sizes: { rootWidth: '320px', controlWidth: '150px' } }} />;
 };

@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Canvas } from '@react-three/fiber';
 import { useRuntime } from '../store/react.tsx';
 import { SceneRuntime } from './scene-runtime.ts';
 import { SceneRoot } from './SceneRoot.tsx';
 import { AdaptiveQuality } from './AdaptiveQuality.tsx';
+import { windowQuality } from './quality-setting.ts';
 import './scene.css';
+
+/** The canvas's pixel ratio range at quality 'auto' (adaptive quality moves it within its ladder). */
+const AUTO_DPR: [number, number] = [1, 1.5];
 
 /**
  * The dreamscape scene: one <Canvas> for the whole show (never remounted), drawn only when the
@@ -18,6 +22,9 @@ export const DreamScene = ({ audience }: { audience: boolean }) => {
   const scene = runtime.current;
   const [lost, setLost] = useState(false);
   const onContextLost = useCallback((isLost: boolean) => setLost(isLost), []);
+  // r3f sets the canvas's ratio from this prop whenever the Canvas renders again (a lost context,
+  // another display): at quality 'full' it must be 1 then too.
+  const quality = useSyncExternalStore(windowQuality.subscribe, windowQuality.get);
   useEffect(() => {
     scene.audience = audience;
     scene.dirty = true;
@@ -27,7 +34,7 @@ export const DreamScene = ({ audience }: { audience: boolean }) => {
       <Canvas
         frameloop="never"
         flat
-        dpr={[1, 1.5]}
+        dpr={quality === 'full' ? 1 : AUTO_DPR}
         gl={{ antialias: false, alpha: false, stencil: false, depth: true, powerPreference: 'high-performance' }}
         camera={{ fov: 38, near: 0.1, far: 80, position: [0, 0, 12.5] }}
       >

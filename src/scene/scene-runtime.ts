@@ -1,6 +1,6 @@
 import type { DreamState } from '../model/index.ts';
 import { createSceneFrame } from './scene-frame.ts';
-import type { Detail } from './adaptive-quality.ts';
+import type { Detail, Quality } from './adaptive-quality.ts';
 
 /** What `window.dreamscape.stats()` returns: figures of the last whole frame, postprocessing included. */
 export interface SceneStats {
@@ -27,6 +27,8 @@ export interface SceneStats {
   pageErrors: number;
   /** The picture's detail, set by adaptive quality: 'reduced' leaves the glow out. */
   detail: Detail;
+  /** The window's quality choice: 'auto' (adaptive) or 'full' (pixel ratio 1 and full detail, locked). */
+  quality: Quality;
   /** Frames the page will still draw though nothing changes (the resting mosaic's picture catching up). */
   pendingFrames: number;
 }
@@ -55,6 +57,7 @@ export class SceneRuntime {
     layoutMs: 0,
     pageErrors: 0,
     detail: 'full',
+    quality: 'auto',
     pendingFrames: 0,
   };
   audience = false;

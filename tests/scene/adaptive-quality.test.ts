@@ -76,4 +76,34 @@ describe('adaptive quality', () => {
       last = t;
     }
   });
+
+  it("locked to 'full': pixel ratio 1 and full detail whatever the frame rate and the device's ratio", () => {
+    for (const maxRatio of [1, 1.5, 0.75]) {
+      const q = new AdaptiveQuality({ maxRatio, quality: 'full' });
+      expect(q.quality()).toBe('full');
+      expect(q.step()).toEqual({ ratio: 1, detail: 'full' });
+      // 30 s at 2 fps and 30 s at 120 fps: an adaptive view would have stepped both ways.
+      const slow = run(q, 2, 30, 0);
+      const fast = run(q, 120, 30, slow.t);
+      expect([...slow.changes, ...fast.changes]).toEqual([]);
+      expect(q.ratio()).toBe(1);
+      expect(q.detail()).toBe('full');
+    }
+  });
+
+  it("switched to 'full' while reduced, shows pixel ratio 1 and full detail at once; back to 'auto' it adapts again from the device's ratio", () => {
+    const q = new AdaptiveQuality({ maxRatio: 1 });
+    const slow = run(q, 20, 30, 0);
+    expect(q.step()).toEqual({ ratio: 0.5, detail: 'reduced' });
+    expect(q.setQuality('full')).toEqual({ ratio: 1, detail: 'full' });
+    const locked = run(q, 20, 30, slow.t);
+    expect(locked.changes).toEqual([]);
+    expect(q.setQuality('auto')).toEqual({ ratio: 1, detail: 'full' });
+    expect(q.quality()).toBe('auto');
+    const again = run(q, 20, 30, locked.t + 10);
+    expect(again.changes).toEqual(['0.85', '0.7', '0.6', '0.5', '0.5 reduced']);
+    // On a device ratio of 1.5, 'auto' starts at 1.5 as a fresh page does.
+    const hi = new AdaptiveQuality({ maxRatio: 1.5, quality: 'full' });
+    expect(hi.setQuality('auto')).toEqual({ ratio: 1.5, detail: 'full' });
+  });
 });
