@@ -3,9 +3,10 @@ import { createDreamscapeApi } from '../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../api/dreamscape-api.ts';
 import { bundledPreset, bundledPresetIds, DEFAULT_PRESET } from '../store/bundled-presets.ts';
 import { createDreamClock } from '../store/clock.ts';
-import { createDreamStore } from '../store/dream-store.ts';
+import { createDreamStore, replaceDream } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
+import { takeCredential } from './credential.ts';
 import { windowQuality } from '../scene/quality-setting.ts';
 import { countPageError, pageErrors, watchPageErrors } from './page-errors.ts';
 import { startFrameLoop, throttledConsole } from './frame-loop.ts';
@@ -29,9 +30,11 @@ export interface Boot {
 }
 
 /** Build the one store, its clock and the scripting API from the page's URL. */
-export const boot = (search: string): Boot => {
+export const boot = (search: string, hash = ''): Boot => {
   watchPageErrors();
-  const options = parseUrlOptions(search, bundledPresetIds());
+  const options = parseUrlOptions(search, bundledPresetIds(), hash);
+  // The performer's secret: out of `options` and the address bar, into this tab's sessionStorage.
+  const credential = takeCredential(options);
   // ?quality=full locks the picture's quality in this window (a screen setting, not the dream's).
   if (options.quality) windowQuality.set(options.quality);
   const preset = bundledPreset(options.preset ?? DEFAULT_PRESET) ?? bundledPreset(bundledPresetIds()[0] ?? '');
@@ -52,7 +55,7 @@ export const boot = (search: string): Boot => {
   const resume = options.view === 'performer' ? takeUpSession(options.room, checkDream) : undefined;
   const clock = createDreamClock(store, { onError: reportError, ...(resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S } : {}) });
   if (resume?.show) {
-    store.setState({ dream: dreamToResume(resume.show, Date.now()) });
+    replaceDream(store, dreamToResume(resume.show, Date.now()), { discrete: false });
     if (resume.show.paused) clock.pause();
   }
   const api = createDreamscapeApi(store, clock, { onListenerError: reportError });
@@ -60,9 +63,7 @@ export const boot = (search: string): Boot => {
   window.dreamscape = api;
   const syncOptions = {
     ...(options.relay === undefined ? {} : { relay: options.relay }),
-    ...(options.user === undefined ? {} : { user: options.user }),
-    ...(options.pass === undefined ? {} : { pass: options.pass }),
-    ...(options.nkey === undefined ? {} : { nkey: options.nkey }),
+    credential,
     ...(options.device === undefined ? {} : { device: options.device }),
     // An audience applies the performer's states right after its clock's frame advance.
     onFrame: (fn: () => void) => clock.onAdvance(() => fn()),
@@ -77,6 +78,8 @@ export const boot = (search: string): Boot => {
     role: sync.role,
     room: options.room,
     audioHere: store.getState().audioHere,
+    // Which kind of credential this tab holds ('password' | 'nkey' | null), never its value.
+    credential: credential.kind(),
   });
   // One loop drives the dream: tick the model, then let the renderers draw.
   startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });

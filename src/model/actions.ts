@@ -1,4 +1,6 @@
-import { coerce, describe, DreamInputError, getParam, PARAMS, resolvePath, writeParam, DREAMER_PARAMS } from './params.ts';
+import { coerce, describe, DreamInputError, getParam, isContinuous, PARAMS, resolvePath, writeParam, DREAMER_PARAMS } from './params.ts';
+import { resolvePreset } from './preset.ts';
+import type { Preset } from './schema.ts';
 import type { ParamSpec } from './params.ts';
 import { nextRandom } from './random.ts';
 import type { DreamState, ParamValue } from './state.ts';
@@ -13,10 +15,22 @@ export type DreamAction =
   | { type: 'act'; to: 'next' | 'prev' | number }
   | { type: 'panic' }
   | { type: 'recover' }
-  /** Morph to another dream (a resolved preset) over `seconds`; loadPreset makes this action. */
-  | { type: 'morph'; to: DreamState; seconds: number };
+  /** Morph to another dream (a resolved preset) over `seconds`. */
+  | { type: 'morph'; to: DreamState; seconds: number }
+  /**
+   * Load a validated preset: switch to it at once (keeping the clock, the safety settings and the
+   * output) or morph to it over `seconds`. loadPreset makes this action, and a show log keeps it.
+   */
+  | { type: 'preset'; preset: Preset; seconds: number; seed?: number | undefined; tiles?: number | undefined }
+  /**
+   * A continuous control's value (a fader, a CC, a sound feature): written at once, clamped, and
+   * taken out of any glide or morph on its path. Only continuous parameters (isContinuous).
+   */
+  | { type: 'modulate'; path: string; value: number };
 
-export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'morph'] as const;
+export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'modulate', 'morph', 'preset'] as const;
+/** Actions that come only from loadPreset, never as a bare action from outside. */
+const LOAD_ONLY: readonly string[] = ['morph', 'preset'];
 
 /** Without an amount, F and G step the disturbance up by a third: three presses reach the full climax. */
 export const STEP = 0.34;
@@ -72,10 +86,16 @@ export const parseAction = (input: unknown): DreamAction => {
     case 'recover':
       allowedKeys(a, ['type']);
       return { type: a.type };
+    case 'modulate':
+      allowedKeys(a, ['type', 'path', 'value']);
+      if (typeof a.path !== 'string') throw new DreamInputError(`modulate: path must be a string like 'mood.arousal', got ${describe(a.path)}`);
+      if (typeof a.value !== 'number' || !Number.isFinite(a.value)) throw new DreamInputError(`modulate ${a.path}: value must be a finite number, got ${describe(a.value)}`, a.path);
+      return { type: 'modulate', path: a.path, value: a.value };
     case 'morph':
-      throw new DreamInputError(`morph: use loadPreset(id, {morphSeconds}) to morph to another preset`);
+    case 'preset':
+      throw new DreamInputError(`${a.type}: use loadPreset(id, {morphSeconds}) to switch or morph to another preset`);
     default:
-      throw new DreamInputError(`unknown action type ${describe(a.type)}; known: ${ACTION_TYPES.filter((t) => t !== 'morph').join(', ')}`);
+      throw new DreamInputError(`unknown action type ${describe(a.type)}; known: ${ACTION_TYPES.filter((t) => !LOAD_ONLY.includes(t)).join(', ')}`);
   }
 };
 
@@ -197,6 +217,18 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       return { ...state, output: { ...state.output, panic: true } };
     case 'recover':
       return { ...state, output: { ...state.output, panic: false } };
+    case 'modulate': {
+      const r = resolvePath(state, action.path);
+      if (!isContinuous(r)) throw new DreamInputError(`${action.path} is not a continuous parameter (numbers only; not integers such as mosaic.tiles, not enums, booleans, colours or safety settings): use set`, action.path);
+      return reduce(state, { type: 'set', path: r.path, value: action.value });
+    }
+    case 'preset': {
+      const target = resolvePreset(action.preset, { seed: action.seed ?? action.preset.seed ?? state.seed, ...(action.tiles === undefined ? {} : { tiles: action.tiles }) });
+      const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+      // An immediate switch keeps the running clock and the performer's safety settings.
+      if (seconds === 0) return { ...target, clock: state.clock, beat: state.beat, safety: state.safety, output: state.output };
+      return reduce(state, { type: 'morph', to: target, seconds });
+    }
     case 'morph': {
       const target = action.to;
       const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;

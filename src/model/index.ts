@@ -11,3 +11,4 @@ export * from './preset.ts';
 export * from './actions.ts';
 export * from './tick.ts';
 export * from './json-guard.ts';
+export * from './timeline.ts';

@@ -161,6 +161,13 @@ export const writeParam = (state: DreamState, resolved: ResolvedPath, value: Par
   return next;
 };
 
+/**
+ * Whether a parameter is continuous: a number a fader, a CC or a sound feature may move every
+ * frame (modulate). Not integers or counts (mosaic.tiles), enums, booleans, colours, nor anything
+ * under safety. (the performer's own, never driven by a controller).
+ */
+export const isContinuous = (r: ResolvedPath): boolean => r.spec.kind === 'number' && r.spec.integer !== true && r.spec.discrete !== true && !r.path.startsWith('safety.');
+
 /** Every path whose value can be read now (global ones plus each dreamer's fields by index). */
 export const allPaths = (state: DreamState): string[] => [
   ...Object.keys(PARAMS),

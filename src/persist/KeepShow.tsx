@@ -57,7 +57,7 @@ export const KeepShow = () => {
           setOffer(null);
           setAnswer(null);
           if (yes) {
-            replaceDream(store, kept.show.dream);
+            replaceDream(store, { base: kept.show.dream, ahead: kept.show.ahead });
             performer.setAudioChoice(kept.show.audio.choice);
             performer.setAudioDevices(kept.show.audio.devices);
             if (kept.show.paused) clock.pause();

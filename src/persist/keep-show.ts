@@ -73,7 +73,8 @@ export const startKeepingShow = (options: KeepShowOptions): ShowKeeper => {
     scheduled = false;
     if (stopped) return;
     const t = now();
-    latest = encodeSavedShow({ room: options.room, savedAt: t, paused: options.paused(), dream: options.store.getState().dream, audio: options.audio() });
+    const { base, ahead } = options.store.getState();
+    latest = encodeSavedShow({ room: options.room, savedAt: t, paused: options.paused(), dream: base, ahead, audio: options.audio() });
     const r = options.writeSession(options.room, latest);
     if (r.ok) lastKept = t;
     else if (!sessionFailing) options.notice(`the show could not be kept in this tab (${r.error}): a reload would start it again from its preset; the show goes on`);

@@ -1,5 +1,5 @@
-import { inspectJson, LIMITS, tick } from '../model/index.ts';
-import type { DreamState } from '../model/index.ts';
+import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS } from '../model/index.ts';
+import type { DreamState, Timeline } from '../model/index.ts';
 import type { AudioDevices } from '../sync/protocol.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
 
@@ -20,7 +20,9 @@ export interface SavedShow {
   savedAt: number;
   /** Whether the dream clock was paused. */
   paused: boolean;
+  /** The dream at its last whole step of dream time, and the time past it (src/model/timeline.ts). */
   dream: DreamState;
+  ahead: number;
   audio: { choice: AudioChoice; devices: AudioDevices };
 }
 
@@ -51,6 +53,7 @@ export const decodeSavedShow = (text: string, room: string, check: DreamCheck): 
   if (o.version !== SAVED_SHOW_VERSION) return { ok: false, problem: `format version ${String(o.version)}; this one reads ${SAVED_SHOW_VERSION}` };
   if (o.room !== room) return { ok: false, problem: `kept for room ${JSON.stringify(o.room)}` };
   if (typeof o.savedAt !== 'number' || !Number.isFinite(o.savedAt)) return { ok: false, problem: 'no time it was kept' };
+  const ahead = typeof o.ahead === 'number' && o.ahead >= 0 && o.ahead < TICK_SECONDS ? o.ahead : 0;
   const audio = o.audio as { choice?: unknown; devices?: unknown } | undefined;
   const devicesOk = audio?.devices === 'all' || (Array.isArray(audio?.devices) && audio.devices.length <= 64 && audio.devices.every((d) => typeof d === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(d)));
   if (!audio || !CHOICES.includes(String(audio.choice)) || !devicesOk) return { ok: false, problem: 'where the symphony plays is unreadable' };
@@ -58,7 +61,7 @@ export const decodeSavedShow = (text: string, room: string, check: DreamCheck): 
   if (!dream.ok) return { ok: false, problem: `its dream: ${dream.problem}` };
   return {
     ok: true,
-    show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices } },
+    show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, ahead, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices } },
   };
 };
 
@@ -68,14 +71,13 @@ export const MAX_RELOAD_CATCH_UP_S = 60;
 /**
  * The dream a reloaded tab resumes: the kept one, moved on by the wall time since it was kept
  * (the audiences dreamt on meanwhile, so the performer does not pull them back), unless it was
- * paused or kept too long ago. Stepped as the page's frames would (0.25 s at most per step).
+ * paused or kept too long ago.
  */
-export const dreamToResume = (show: SavedShow, nowMs: number): DreamState => {
+export const dreamToResume = (show: SavedShow, nowMs: number): Timeline => {
+  const kept = { base: show.dream, ahead: show.ahead };
   const away = (nowMs - show.savedAt) / 1000;
-  if (show.paused || !(away > 0) || away > MAX_RELOAD_CATCH_UP_S) return show.dream;
-  let dream = show.dream;
-  for (let left = away; left > 1e-9; left -= 0.25) dream = tick(dream, Math.min(0.25, left));
-  return dream;
+  if (show.paused || !(away > 0) || away > MAX_RELOAD_CATCH_UP_S) return kept;
+  return advanceTimeline(kept, away);
 };
 
 /** PROVISIONAL: replaced by the wire's dream-state schema (src/sync) once it lands. */

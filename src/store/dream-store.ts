@@ -1,18 +1,25 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { parseAction, reduce, resolvePreset, tick, validatePreset } from '../model/index.ts';
-import type { DreamAction, DreamState, Preset, Problem, ResolveOptions } from '../model/index.ts';
+import { advanceTimeline, parseAction, reduce, timelineOf, validatePreset, viewOf } from '../model/index.ts';
+import type { DreamAction, DreamState, Preset, Problem, ResolveOptions, Timeline } from '../model/index.ts';
 
 /**
  * The one store. The scene, the symphony, leva, the keys, the cues and the audience sync all
  * read and write the dream through it; none keeps its own copy of the truth.
  */
 export interface DreamStoreState {
+  /** The dream as seen now (the timeline's view: its base moved on by `ahead`). */
   dream: DreamState;
+  /** The dream at the last whole step of dream time (src/model/timeline.ts): actions apply here. */
+  base: DreamState;
+  /** Dream time past the base, less than one step. */
+  ahead: number;
   /** The problems of the last preset that failed to load, shown on screen; the dream goes on. */
   problems: { source: string; problems: Problem[] } | null;
-  /** Bumped on every change that did not come from the clock (for sync and panels). */
+  /** Bumped on every discrete change that did not come from the clock (for sync and panels). */
   revision: number;
+  /** Bumped once a frame when continuous controls (modulate) changed the dream. */
+  modulation: number;
   /** Whether the symphony should sound in this window (one window plays it: see src/sync). */
   audioHere: boolean;
 }
@@ -30,7 +37,13 @@ export class PresetProblemsError extends Error {
 }
 
 export const createDreamStore = (initial: DreamState): DreamStore =>
-  createStore<DreamStoreState>()(() => ({ dream: initial, problems: null, revision: 0, audioHere: true }));
+  createStore<DreamStoreState>()(() => ({ dream: initial, base: initial, ahead: 0, problems: null, revision: 0, modulation: 0, audioHere: true }));
+
+/** The store's timeline (the base and the time past it). */
+export const timelineIn = (store: DreamStore): Timeline => {
+  const { base, ahead } = store.getState();
+  return { base, ahead };
+};
 
 /** Apply an action from outside: checked first, so a bad action throws a clear error and changes nothing. */
 export const dispatch = (store: DreamStore, input: unknown): DreamState => {
@@ -40,22 +53,51 @@ export const dispatch = (store: DreamStore, input: unknown): DreamState => {
 
 /** Apply an action that is already well-formed (the model may still refuse it with an error). */
 export const apply = (store: DreamStore, action: DreamAction): DreamState => {
-  const { dream, revision } = store.getState();
-  const next = reduce(dream, action);
-  store.setState({ dream: next, revision: revision + 1 });
-  return next;
+  const { base, ahead, revision } = store.getState();
+  const next = reduce(base, action);
+  const dream = viewOf({ base: next, ahead });
+  store.setState({ dream, base: next, revision: revision + 1 });
+  return dream;
 };
 
-/** Advance the dream clock; called by the clock, never per tile. */
-export const advance = (store: DreamStore, dt: number): void => {
-  const { dream } = store.getState();
-  const next = tick(dream, dt);
-  if (next !== dream) store.setState({ dream: next });
+/**
+ * Apply continuous values at the base, all at once, as one change that is not discrete: it bumps
+ * `modulation`, not `revision`. Values that fail (a path gone with a preset switch) are skipped
+ * and returned.
+ */
+export const applyModulations = (store: DreamStore, actions: readonly Extract<DreamAction, { type: 'modulate' }>[]): Error[] => {
+  const { base, ahead, modulation } = store.getState();
+  let next = base;
+  const failed: Error[] = [];
+  for (const a of actions) {
+    try {
+      next = reduce(next, a);
+    } catch (e) {
+      failed.push(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  if (next !== base) store.setState({ dream: viewOf({ base: next, ahead }), base: next, modulation: modulation + 1 });
+  return failed;
 };
 
-/** Replace the whole dream (an audience receiving the performer's state). */
-export const replaceDream = (store: DreamStore, dream: DreamState): void => {
-  store.setState((s) => ({ dream, revision: s.revision + 1 }));
+/**
+ * Advance the dream clock in whole steps (the same dream time gives the same dream at any frame
+ * rate); `beforeStep` may change the base at each step's time (a replayed log's entries).
+ */
+export const advance = (store: DreamStore, dt: number, beforeStep?: (base: DreamState) => DreamState): void => {
+  const { base, ahead } = store.getState();
+  const tl = advanceTimeline({ base, ahead }, dt, beforeStep);
+  if (tl.base === base && tl.ahead === ahead) return;
+  store.setState({ dream: viewOf(tl), base: tl.base, ahead: tl.ahead });
+};
+
+/**
+ * Replace the whole dream (an audience receiving the performer's state, a resumed or replayed
+ * show); `discrete: false` for a show taken up before anyone is told.
+ */
+export const replaceDream = (store: DreamStore, dream: DreamState | Timeline, options: { discrete?: boolean } = {}): void => {
+  const tl = 'base' in dream && 'ahead' in dream ? dream : timelineOf(dream);
+  store.setState((s) => ({ dream: viewOf(tl), base: tl.base, ahead: tl.ahead, ...(options.discrete === false ? {} : { revision: s.revision + 1 }) }));
 };
 
 /** Validate a preset and morph to it; on problems, show them and keep the current dream. */
@@ -70,17 +112,9 @@ export const loadPresetInto = (
     store.setState({ problems: { source, problems: result.problems } });
     throw new PresetProblemsError(source, result.problems);
   }
-  const { morphSeconds = 0, ...resolveOptions } = options;
-  const current = store.getState().dream;
-  const target = resolvePreset(result.preset, { seed: resolveOptions.seed ?? result.preset.seed ?? current.seed, ...resolveOptions });
+  const { morphSeconds = 0, seed, tiles } = options;
   const seconds = Number.isFinite(morphSeconds) ? Math.max(0, morphSeconds) : 0;
-  if (seconds === 0) {
-    // An immediate switch keeps the running clock and the performer's safety settings.
-    const dream = { ...target, clock: current.clock, beat: current.beat, safety: current.safety, output: current.output };
-    store.setState((s) => ({ dream, problems: null, revision: s.revision + 1 }));
-  } else {
-    apply(store, { type: 'morph', to: target, seconds });
-    store.setState({ problems: null });
-  }
+  apply(store, { type: 'preset', preset: result.preset, seconds, ...(seed === undefined ? {} : { seed }), ...(tiles === undefined ? {} : { tiles }) });
+  store.setState({ problems: null });
   return result.preset;
 };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { reduce } from '../../src/model/index.ts';
+import { reduce, timelineTime } from '../../src/model/index.ts';
 import { startKeepingShow } from '../../src/persist/keep-show.ts';
 import { checkDream, decodeSavedShow, dreamToResume, encodeSavedShow } from '../../src/persist/saved-show.ts';
 import type { ShowDb, Stored } from '../../src/persist/show-storage.ts';
@@ -26,9 +26,10 @@ const memoryDb = (fail: string | null = null) => {
 describe('a kept show', () => {
   it('reads back what was kept, and refuses another room, another format or a broken dream', () => {
     const dream = reduce(fixtureState(), { type: 'act', to: 1 });
-    const text = encodeSavedShow({ room: 'hall', savedAt: 1000, paused: false, dream, audio: { choice: 'performer', devices: ['pa'] } });
+    const text = encodeSavedShow({ room: 'hall', savedAt: 1000, paused: false, dream, ahead: 0.005, audio: { choice: 'performer', devices: ['pa'] } });
     const back = decodeSavedShow(text, 'hall', checkDream);
     expect(back.ok && back.show.dream).toEqual(dream);
+    expect(back.ok && back.show.ahead).toBe(0.005);
     expect(back.ok && back.show.audio).toEqual({ choice: 'performer', devices: ['pa'] });
     expect(decodeSavedShow(text, 'other', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('room') });
     expect(decodeSavedShow(text.replace('"version":1', '"version":9'), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('version 9') });
@@ -41,10 +42,10 @@ describe('a kept show', () => {
 
   it('a reloaded tab resumes where the audiences are now: moved on by the time away, unless paused or long gone', () => {
     const dream = fixtureState();
-    const show = { format: 'dreamscape-saved-show', version: 1, room: 'r', savedAt: 10_000, paused: false, dream, audio: { choice: 'auto', devices: 'all' } } as const;
-    expect(dreamToResume(show, 12_500).clock).toBeCloseTo(dream.clock + 2.5, 9);
-    expect(dreamToResume({ ...show, paused: true }, 12_500).clock).toBe(dream.clock);
-    expect(dreamToResume(show, 10_000 + 3_600_000).clock).toBe(dream.clock);
+    const show = { format: 'dreamscape-saved-show', version: 1, room: 'r', savedAt: 10_000, paused: false, dream, ahead: 0, audio: { choice: 'auto', devices: 'all' } } as const;
+    expect(timelineTime(dreamToResume(show, 12_500))).toBeCloseTo(dream.clock + 2.5, 9);
+    expect(timelineTime(dreamToResume({ ...show, paused: true }, 12_500))).toBe(dream.clock);
+    expect(timelineTime(dreamToResume(show, 10_000 + 3_600_000))).toBe(dream.clock);
   });
 });
 
