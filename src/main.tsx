@@ -10,7 +10,7 @@ import './views/app.css';
 // bundle stays small.
 const PerformerView = lazy(() => import('./views/PerformerView.tsx'));
 
-const { runtime } = boot(window.location.search);
+const { runtime } = boot(window.location.search, window.location.hash);
 registerOffline();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

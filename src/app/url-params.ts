@@ -12,10 +12,15 @@ export interface UrlOptions {
   room: string;
   /** The NATS relay's WebSocket address (ws:// or wss://): devices follow the performer through it. */
   relay?: string;
-  /** The performer's relay credential (`?user=`, default "performer", and `?pass=`); never in an audience URL. */
+  /**
+   * The performer's relay credential (`user=`, default "performer", and `pass=`), from the query or
+   * the #fragment (which `npm run relay` prints: a fragment is never sent in a request). Boot hands
+   * it to takeCredential (src/app/credential.ts) at once, which removes it from here and from the
+   * address bar; never in an audience URL (src/app/audience-url.ts).
+   */
   user?: string;
   pass?: string;
-  /** Or the performer's nkey seed (`?nkey=SU…`, as `npm run relay -- --nkey` prints it). */
+  /** Or the performer's nkey seed (`nkey=SU…`, as `npm run relay -- --nkey` prints it). */
   nkey?: string;
   /** This device's name, for the performer's choice of devices that play the symphony. */
   device?: string;
@@ -25,9 +30,15 @@ export interface UrlOptions {
   problems: string[];
 }
 
-/** Read `?view=`, `?preset=`, `?seed=`, `?tiles=`, `?room=`, `?relay=`, `?user=`, `?pass=`, `?nkey=`, `?device=`; a bad value is reported, never thrown. */
-export const parseUrlOptions = (search: string, presetIds: readonly string[]): UrlOptions => {
+/**
+ * Read `?view=`, `?preset=`, `?seed=`, `?tiles=`, `?room=`, `?relay=`, `?device=`, and the
+ * credential `user=`, `pass=`, `nkey=` from the query or the fragment (`hash`, `#pass=…`; the
+ * fragment wins); a bad value is reported (never echoing a secret), never thrown.
+ */
+export const parseUrlOptions = (search: string, presetIds: readonly string[], hash = ''): UrlOptions => {
   const q = new URLSearchParams(search);
+  const fragment = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const secret = (k: 'user' | 'pass' | 'nkey') => fragment.get(k) ?? q.get(k);
   const out: UrlOptions = { view: 'performer', room: 'default', problems: [] };
   const room = q.get('room');
   if (room !== null) {
@@ -46,18 +57,18 @@ export const parseUrlOptions = (search: string, presetIds: readonly string[]): U
     if (ok) out.relay = relay;
     else out.problems.push(`?relay=${relay}: expected a ws:// or wss:// address (npm run relay prints one); following this browser's windows only`);
   }
-  const user = q.get('user');
+  const user = secret('user');
   if (user !== null) {
     if (/^[A-Za-z0-9_.-]{1,64}$/.test(user)) out.user = user;
     else out.problems.push('?user=: expected 1 to 64 letters, digits, ., - or _');
   }
-  const pass = q.get('pass');
+  const pass = secret('pass');
   if (pass !== null) {
     // Never echo a secret into the page.
     if (pass.length >= 1 && pass.length <= 256) out.pass = pass;
     else out.problems.push('?pass=: expected 1 to 256 characters');
   }
-  const nkey = q.get('nkey');
+  const nkey = secret('nkey');
   if (nkey !== null) {
     if (/^SU[A-Z2-7]{56}$/.test(nkey)) out.nkey = nkey;
     else out.problems.push('?nkey=: expected a user nkey seed (SU followed by 56 letters A-Z and digits 2-7)');

@@ -1,16 +1,18 @@
 import { useCallback, useEffect } from 'react';
+import { audienceUrl } from '../app/audience-url.ts';
 import { apply } from '../store/dream-store.ts';
 import { useRuntime } from '../store/react.tsx';
 import { actionFor, liveActionForKey } from './live-actions.ts';
 import type { LiveAction } from './live-actions.ts';
 import { showNotice } from './notices.ts';
 
-/** Open the audience view of this room in a new window (for a second screen or projector). */
-export const openAudienceWindow = (): Window | null => {
-  const q = new URLSearchParams(window.location.search);
-  q.set('view', 'audience');
-  return window.open(`${window.location.pathname}?${q.toString()}`, 'dreamscape-audience', 'popup,width=1280,height=720');
-};
+/**
+ * Open the audience view of this room in a new window (for a second screen or projector). Its URL
+ * is built from an allow-list of view parameters (audienceUrl): never the performer's secret, so
+ * the projector's address bar shows nothing that signs in as the performer.
+ */
+export const openAudienceWindow = (): Window | null =>
+  window.open(audienceUrl(window.location.pathname, window.location.search), 'dreamscape-audience', 'popup,width=1280,height=720');
 
 export const toggleFullscreen = (el: Element = document.documentElement): void => {
   if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);

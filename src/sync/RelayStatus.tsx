@@ -1,5 +1,7 @@
-import { useState } from 'react';
-import type { CSSProperties } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { CSSProperties, FormEvent } from 'react';
+import { credentialFromInput, pageCredential } from '../app/credential.ts';
+import type { CredentialHolder } from '../app/credential.ts';
 import { useRuntime } from '../store/react.tsx';
 import { useSyncStatus } from './useSyncStatus.ts';
 import type { LinkState } from './protocol.ts';
@@ -18,6 +20,59 @@ const box: CSSProperties = {
 };
 const field: CSSProperties = { background: '#1a1d3a', color: 'inherit', border: '1px solid #3a3f7a', borderRadius: 6, padding: '2px 6px', font: 'inherit' };
 
+/**
+ * The performer's secret, asked for when the relay refuses this tab's (it was rotated, or the page
+ * was opened without one): a password or an nkey seed, kept in the tab's sessionStorage, and the
+ * relay link reconnects with it. The field is never echoed: an uncontrolled password input that is
+ * cleared on submit (a controlled one would write the value into the DOM's value attribute).
+ */
+const CredentialForm = ({ holder, prompt }: { holder: CredentialHolder; prompt: string }) => {
+  const input = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const el = input.current;
+    if (!el) return;
+    const c = credentialFromInput(el.value);
+    el.value = '';
+    if ('problem' in c) {
+      setProblem(c.problem);
+      return;
+    }
+    setProblem(null);
+    holder.set(c);
+  };
+  return (
+    <form data-testid="credential-form" onSubmit={submit} style={{ marginTop: 4 }} autoComplete="off">
+      <div>{prompt}</div>
+      <div style={{ display: 'flex', gap: 6, marginTop: 2 }}>
+        <input
+          ref={input}
+          type="password"
+          name="performer-secret"
+          aria-label="performer secret (password or nkey seed)"
+          placeholder="password or nkey seed (SU…)"
+          autoComplete="off"
+          spellCheck={false}
+          style={{ ...field, flex: 1, minWidth: 0 }}
+        />
+        <button type="submit" style={field}>
+          sign in
+        </button>
+      </div>
+      {problem && <div style={{ color: '#ffb86b' }}>{problem}</div>}
+    </form>
+  );
+};
+
+/** The page's credential holder, re-rendering when it changes. */
+const usePageCredential = (): CredentialHolder | null => {
+  const holder = pageCredential();
+  const [, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => holder?.subscribe(bump), [holder]);
+  return holder;
+};
+
 const ago = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min`);
 
 /**
@@ -28,9 +83,13 @@ export const RelayStatus = () => {
   const { sync } = useRuntime();
   const s = useSyncStatus();
   const [names, setNames] = useState(() => (sync.role === 'performer' && sync.sync.audioDevices() !== 'all' ? (sync.sync.audioDevices() as string[]).join(', ') : ''));
+  const credential = usePageCredential();
   if (sync.role !== 'performer') return null;
   const devices = s.devices;
   const relay = s.carrier === 'relay';
+  const held = credential?.kind() ?? null;
+  // The relay turned this tab's credential away (rotated), or there is none: ask for one.
+  const signedOut = relay && credential !== null && (held === null || (s.refused !== null && /Authorization Violation|Permissions Violation for Publish/i.test(s.refused)));
   const setDevices = (mode: string, text = names) => {
     sync.sync.setAudioDevices(mode === 'all' ? 'all' : text.split(/[\s,]+/).filter(Boolean));
   };
@@ -52,11 +111,27 @@ export const RelayStatus = () => {
         {s.audiences ?? 0} {relay ? 'device' : 'audience window'}
         {(s.audiences ?? 0) === 1 ? '' : 's'} · {s.sent ?? 0} states sent
       </div>
+      {relay && (
+        <div data-testid="credential-kind" style={{ opacity: 0.7 }}>
+          {held === 'nkey' ? 'signs in with an nkey' : held === 'password' ? 'signs in with a password' : 'no performer secret in this tab'}
+          {credential?.storageProblem() ? '' : held ? ' (kept in this tab only)' : ''}
+        </div>
+      )}
+      {credential?.storageProblem() && (
+        <div role="status" data-testid="credential-storage" style={{ color: '#ffb86b' }}>
+          {credential.storageProblem()}
+        </div>
+      )}
       {s.refused && (
         <div role="alert" data-testid="relay-refused" style={{ color: '#ff8aa0' }}>
           the relay refused: {s.refused}
-          {relay ? ' (is ?pass= the one npm run relay printed?)' : ''}
         </div>
+      )}
+      {signedOut && credential && (
+        <CredentialForm
+          holder={credential}
+          prompt={held === null ? 'enter the performer secret npm run relay printed:' : "the relay refused this tab's secret (was it rotated?): enter the new one:"}
+        />
       )}
       {s.error && s.link !== 'connected' && <div style={{ color: '#ffb86b' }}>{s.error}</div>}
       {/* Which devices play is a relay matter; where the music plays at all is the Symphony panel's "plays in". */}

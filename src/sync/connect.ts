@@ -1,4 +1,5 @@
 import { replaceDream } from '../store/dream-store.ts';
+import type { CredentialSource } from '../app/credential.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { startAudienceSync } from './audience-sync.ts';
 import type { AudienceSync } from './audience-sync.ts';
@@ -24,6 +25,8 @@ export interface SyncOptions {
   pass?: string;
   /** Or the performer's nkey seed (`?nkey=`). */
   nkey?: string;
+  /** Or the performer's credential as it is at each (re)connect (src/app/credential.ts: it can change mid-show). */
+  credential?: CredentialSource;
   /** This device's name (`?device=`), for the performer's choice of devices that play the symphony. */
   device?: string;
   /** The dream clock's per-frame hook (clock.onAdvance): an audience device applies relayed states there. */
@@ -100,7 +103,15 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
   if (options.relay !== undefined) {
     // Only the performer view ever sends the credential.
     const credential =
-      view !== 'performer' ? {} : options.nkey !== undefined ? { nkey: options.nkey } : options.pass !== undefined ? { user: options.user ?? 'performer', pass: options.pass } : {};
+      view !== 'performer'
+        ? {}
+        : options.credential !== undefined
+          ? { credential: options.credential }
+          : options.nkey !== undefined
+            ? { nkey: options.nkey }
+            : options.pass !== undefined
+              ? { user: options.user ?? 'performer', pass: options.pass }
+              : {};
     carrier = createLazyRelayCarrier({ url: options.relay, room, role: view, ...credential, ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}) });
   } else {
     carrier = createBroadcastCarrier(room);

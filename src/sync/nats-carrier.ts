@@ -1,5 +1,6 @@
 import { errors, nkeyAuthenticator, wsconnect } from '@nats-io/nats-core';
-import type { NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
+import type { Authenticator, NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
+import type { CredentialSource } from '../app/credential.ts';
 import { observable, PROTOCOL, subjects } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
 import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX_PATTERN, MAX_CLOCK_BYTES, MAX_STATE_BYTES, reportDropped } from './validate.ts';
@@ -33,6 +34,11 @@ export interface RelayOptions {
   pass?: string;
   /** Or the performer's nkey seed (SU…): the relay then knows only its public key. */
   nkey?: string;
+  /**
+   * Or the performer's credential as it is at each (re)connect: the performer's page (a rotated
+   * secret is typed in mid-show; src/app/credential.ts). A change reconnects with it.
+   */
+  credential?: CredentialSource;
   /** A name the relay shows for this connection. */
   name?: string;
   /** Node has no WebSocket before v22: pass one (the `ws` package) there. */
@@ -53,6 +59,16 @@ export interface NatsCarrier extends Carrier {
 
 const encoder = new TextEncoder();
 const encode = (m: unknown): Uint8Array => encoder.encode(JSON.stringify(m));
+
+/** Sign in with whatever the source holds at this (re)connect: a password, an nkey (signing the server's nonce), or nothing. */
+const credentialAuthenticator =
+  (source: CredentialSource): Authenticator =>
+  (nonce) => {
+    const c = source.get();
+    if (c === null) return undefined;
+    if ('nkey' in c) return nkeyAuthenticator(new TextEncoder().encode(c.nkey))(nonce);
+    return { user: c.user, pass: c.pass };
+  };
 
 export const RECONNECT_TIME_WAIT_MS = 500;
 export const RECONNECT_JITTER_MS = 1000;
@@ -75,14 +91,23 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     resolveReady = r;
   });
 
+  // A new credential (a rotated secret typed in) is for a new connection: reconnect now (while
+  // reconnecting, the next try takes it anyway), and what was refused before was the old one's.
+  const stopCredential =
+    options.credential?.subscribe(() => {
+      update({ refused: null });
+      if (nc && !nc.isClosed()) nc.reconnect().catch(() => undefined);
+    }) ?? (() => undefined);
+
   const start = async () => {
     const conn = await wsconnect({
       servers: options.url,
       ...(options.user !== undefined ? { user: options.user } : {}),
       ...(options.pass !== undefined ? { pass: options.pass } : {}),
       ...(options.nkey !== undefined ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.nkey)) } : {}),
+      ...(options.credential !== undefined ? { authenticator: credentialAuthenticator(options.credential) } : {}),
       ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}),
-      name: options.name ?? `dreamscape ${options.pass === undefined && options.nkey === undefined ? 'audience' : 'performer'}`,
+      name: options.name ?? `dreamscape ${options.role}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: options.reconnectTimeWait ?? RECONNECT_TIME_WAIT_MS,
       reconnectJitter: options.reconnectJitter ?? RECONNECT_JITTER_MS,
@@ -206,6 +231,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     close: () => {
       closed = true;
       listeners.clear();
+      stopCredential();
       void nc?.close();
     },
   };
