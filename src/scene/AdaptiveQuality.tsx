@@ -7,6 +7,14 @@ import { windowQuality } from './quality-setting.ts';
 import type { QualitySetting } from './quality-setting.ts';
 import type { DreamClock } from '../store/clock.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
+import type { DreamscapeApi } from '../api/dreamscape-api.ts';
+
+declare module '../api/dreamscape-api.ts' {
+  interface DreamscapeModules {
+    /** Lock this window's picture to 'full' quality (pixel ratio 1, full detail) or let it adapt ('auto'); throws on anything else. */
+    setQuality(quality: Quality): void;
+  }
+}
 
 /**
  * Lowers the canvas pixel ratio while frames are slow, then the detail (DreamPost leaves the glow
@@ -39,9 +47,9 @@ export const AdaptiveQuality = ({ clock, runtime, setting = windowQuality }: { c
     if (c.quality() !== setting.get()) show(c.setQuality(setting.get()));
     else if (setting.get() === 'full') show(c.step());
     const off = setting.subscribe(follow);
-    const api = window.dreamscape as (typeof window.dreamscape) | undefined;
-    const setQuality = (quality: unknown): void => setting.set(quality);
-    if (api) api.setQuality = setQuality;
+    const api: DreamscapeApi | undefined = window.dreamscape;
+    const setQuality = (quality: Quality): void => setting.set(quality);
+    if (api) Object.assign(api, { setQuality });
     return () => {
       off();
       if (api && api.setQuality === setQuality) delete api.setQuality;

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const LARGE = { width: 1280, height: 720 };
 
-type Stats = SceneStats & { quality: 'auto' | 'full' };
+type Stats = SceneStats;
 const stats = (page: Page): Promise<Stats> => page.evaluate(() => (window.dreamscape.stats as () => Stats)());
 const ready = (page: Page) => page.waitForFunction(() => (window.dreamscape.stats as (() => SceneStats) | undefined)?.().ready === true, undefined, { timeout: 60_000 });
 const setQuality = (page: Page, quality: string) => page.evaluate((q) => (window.dreamscape.setQuality as (q: string) => void)(q), quality);
