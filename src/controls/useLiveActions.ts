@@ -5,6 +5,7 @@ import { useRuntime } from '../store/react.tsx';
 import { actionFor, liveActionForKey } from './live-actions.ts';
 import type { LiveAction } from './live-actions.ts';
 import { showNotice } from './notices.ts';
+import { withQuality } from '../scene/quality-setting.ts';
 
 /**
  * Open the audience view of this room in a new window (for a second screen or projector). Its URL
@@ -12,7 +13,7 @@ import { showNotice } from './notices.ts';
  * the projector's address bar shows nothing that signs in as the performer.
  */
 export const openAudienceWindow = (): Window | null =>
-  window.open(audienceUrl(window.location.pathname, window.location.search), 'dreamscape-audience', 'popup,width=1280,height=720');
+  window.open(audienceUrl(window.location.pathname, withQuality(window.location.search)), 'dreamscape-audience', 'popup,width=1280,height=720');
 
 export const toggleFullscreen = (el: Element = document.documentElement): void => {
   if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
