@@ -1,7 +1,7 @@
 import { bundledPreset, bundledPresetIds } from '../store/bundled-presets.ts';
-import { dispatch, loadPresetInto, PresetProblemsError } from '../store/dream-store.ts';
-import type { DreamStore } from '../store/dream-store.ts';
+import { loadPresetInto, PresetProblemsError } from '../store/dream-store.ts';
 import type { DreamClock } from '../store/clock.ts';
+import type { Runtime, Source } from '../runtime/runtime.ts';
 import type { DreamState, Problem } from '../model/index.ts';
 import { describe } from '../model/index.ts';
 
@@ -10,18 +10,44 @@ export const API_VERSION = '0.1.0';
 /** A JSON-serializable snapshot of the dream (what `state()` returns). */
 export type DreamSnapshot = DreamState & { act: { index: number; name: string; elapsed: number; remaining: number; count: number } };
 
-export interface DreamscapeApi {
+/** What every page has from boot. */
+export interface DreamscapeCore {
   readonly version: string;
   presets(): string[];
   state(): DreamSnapshot;
+  /** An action from a script (source `script`): checked, applied, logged. */
   dispatch(action: unknown): DreamSnapshot;
   loadPreset(preset: unknown, options?: { morphSeconds?: number }): Promise<DreamSnapshot>;
+  /**
+   * A continuous value for a parameter (a bridge's fader, CC or sound feature). Returns nothing;
+   * throws on an unknown or non-continuous path; clamped; in state() after the next frame or
+   * clock.step (also while paused); many calls in a frame are one change per parameter.
+   */
+  modulate(path: string, value: number, options?: { source?: Source }): void;
   readonly clock: Pick<DreamClock, 'pause' | 'resume' | 'step' | 'time'>;
   /** Call `listener` after every change of the dream (for bridges: MIDI, network, meters). */
   subscribe(listener: (dream: DreamState) => void): () => void;
-  /** Added by the scene and the symphony as they mount. */
-  [extension: string]: unknown;
 }
+
+/**
+ * What the modules register on window.dreamscape as they start (the scene's stats, the symphony's
+ * renderAudio, the sync's status, the show log's replay...). Each module declares its members here
+ * by declaration merging (`declare module '…/dreamscape-api.ts' { interface DreamscapeModules
+ * {…} }`), so the object is typed whole: no index signature, no casts on the way out. A member is
+ * there once its module has started (the scene's once it mounted), hence optional.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DreamscapeModules {}
+
+export type DreamscapeApi = DreamscapeCore & Partial<DreamscapeModules>;
+
+/** Register a module's members; returns the function that takes them away again. */
+export const registerApi = <K extends keyof DreamscapeModules>(api: DreamscapeApi, members: Pick<DreamscapeModules, K>): (() => void) => {
+  Object.assign(api, members);
+  return () => {
+    for (const k of Object.keys(members) as K[]) if (api[k] === members[k]) delete api[k];
+  };
+};
 
 export const snapshot = (dream: DreamState): DreamSnapshot => {
   const act = dream.acts[dream.show.index];
@@ -49,11 +75,16 @@ export interface DreamscapeApiOptions {
   onListenerError?: (error: unknown) => void;
 }
 
-export const createDreamscapeApi = (store: DreamStore, clock: DreamClock, options: DreamscapeApiOptions = {}): DreamscapeApi => ({
+export const createDreamscapeApi = (runtime: Runtime, options: DreamscapeApiOptions = {}): DreamscapeApi => {
+  const { store, clock } = runtime;
+  return {
   version: API_VERSION,
   presets: () => bundledPresetIds(),
   state: () => snapshot(store.getState().dream),
-  dispatch: (action) => snapshot(dispatch(store, action)),
+  dispatch: (action) => snapshot(runtime.dispatch(action, 'script')),
+  modulate: (path, value, opts) => {
+    runtime.modulate(path, value, opts);
+  },
   loadPreset: async (preset, options = {}) => {
     let raw: unknown = preset;
     let source = 'preset object';
@@ -68,7 +99,7 @@ export const createDreamscapeApi = (store: DreamStore, clock: DreamClock, option
     }
     try {
       const opts = options.morphSeconds === undefined ? {} : { morphSeconds: options.morphSeconds };
-      loadPresetInto(store, raw, source, opts);
+      loadPresetInto(store, raw, source, opts, (a) => runtime.act(a, 'script'));
     } catch (err) {
       if (err instanceof PresetProblemsError) throw new LoadPresetError(err.problems);
       throw err;
@@ -87,4 +118,5 @@ export const createDreamscapeApi = (store: DreamStore, clock: DreamClock, option
         options.onListenerError(error);
       }
     }),
-});
+  };
+};

@@ -1,8 +1,8 @@
 import { resolvePreset } from '../model/index.ts';
-import { createDreamscapeApi } from '../api/dreamscape-api.ts';
+import { createDreamscapeApi, registerApi } from '../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../api/dreamscape-api.ts';
 import { bundledPreset, bundledPresetIds, DEFAULT_PRESET } from '../store/bundled-presets.ts';
-import { createDreamClock } from '../store/clock.ts';
+import { createRuntime } from '../runtime/runtime.ts';
 import { createDreamStore, replaceDream } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
@@ -13,12 +13,22 @@ import { startFrameLoop, throttledConsole } from './frame-loop.ts';
 import { RESUME_LONG_FRAMES_S, takeUpSession } from '../persist/resume.ts';
 import { checkDream, dreamToResume } from '../persist/saved-show.ts';
 import { connectSync } from '../sync/connect.ts';
-import type { SyncHandle } from '../sync/connect.ts';
+import type { SyncHandle, SyncStatus } from '../sync/connect.ts';
+import type { CredentialKind } from './credential.ts';
 import type { UrlOptions } from './url-params.ts';
 
 declare global {
   interface Window {
     dreamscape: DreamscapeApi;
+  }
+}
+
+declare module '../api/dreamscape-api.ts' {
+  interface DreamscapeModules {
+    /** Page errors seen in this window: uncaught errors, failed frames, parts that failed to render. */
+    pageErrors(): { count: number; last: string };
+    /** The sync's status: role, room, carrier and link, where the symphony plays. */
+    sync(): SyncStatus & { role: 'performer' | 'audience'; room: string; audioHere: boolean; credential: CredentialKind | null };
   }
 }
 
@@ -53,13 +63,14 @@ export const boot = (search: string, hash = ''): Boot => {
   };
   // A reloaded performer tab takes its show up before it says anything to its audiences.
   const resume = options.view === 'performer' ? takeUpSession(options.room, checkDream) : undefined;
-  const clock = createDreamClock(store, { onError: reportError, ...(resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S } : {}) });
+  const bus = createRuntime(store, { onError: reportError, clock: resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S } : {} });
+  const { clock } = bus;
   if (resume?.show) {
     replaceDream(store, dreamToResume(resume.show, Date.now()), { discrete: false });
     if (resume.show.paused) clock.pause();
   }
-  const api = createDreamscapeApi(store, clock, { onListenerError: reportError });
-  api.pageErrors = pageErrors;
+  const api = createDreamscapeApi(bus, { onListenerError: reportError });
+  registerApi(api, { pageErrors });
   window.dreamscape = api;
   const syncOptions = {
     ...(options.relay === undefined ? {} : { relay: options.relay }),
@@ -73,16 +84,16 @@ export const boot = (search: string, hash = ''): Boot => {
     sync.sync.setAudioChoice(resume.show.audio.choice);
     sync.sync.setAudioDevices(resume.show.audio.devices);
   }
-  api.sync = () => ({
+  registerApi(api, { sync: () => ({
     ...sync.status(),
     role: sync.role,
     room: options.room,
     audioHere: store.getState().audioHere,
     // Which kind of credential this tab holds ('password' | 'nkey' | null), never its value.
     credential: credential.kind(),
-  });
+  }) });
   // One loop drives the dream: tick the model, then let the renderers draw.
   startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });
-  const runtime: DreamRuntime = { store, clock, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
+  const runtime: DreamRuntime = { store, clock, bus, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
   return { runtime, api, options, sync };
 };

@@ -4,6 +4,7 @@
  * sound back after the audio context is suspended or interrupted, and adds the symphony's
  * functions to `window.dreamscape`. Tone is loaded only when it is needed.
  */
+import { registerApi } from '../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../api/dreamscape-api.ts';
 import type { DreamAction, DreamState } from '../model/index.ts';
 import { resolvePreset, validatePreset } from '../model/index.ts';
@@ -59,6 +60,22 @@ export interface SymphonyApi {
   rawContext(): BaseAudioContext | null;
   /** The Transport seconds the dream clock last read (the "one clock"); null before the music. */
   clockSource(): number | null;
+}
+
+export interface ExportWavOptions {
+  download?: boolean | string;
+  sampleRate?: number;
+  bitDepth?: 16 | 32;
+}
+
+declare module '../api/dreamscape-api.ts' {
+  interface DreamscapeModules {
+    /** Render the music offline (the same score the page plays): channels of samples. */
+    renderAudio(options: RenderAudioOptions): Promise<{ sampleRate: number; channels: Float32Array[] }>;
+    /** The next `seconds` of the music as a WAV file (and a download, unless told not to). */
+    exportWav(seconds: number, options?: ExportWavOptions): Promise<Blob>;
+    symphony: SymphonyApi;
+  }
 }
 
 const RETRY_SECONDS = 2;
@@ -212,7 +229,7 @@ export class SymphonyController {
   }
 
   /** A WAV of the next `seconds` of the dream; with `download`, the browser saves it too. */
-  async exportWav(seconds: number, options: { download?: boolean | string; sampleRate?: number; bitDepth?: 16 | 32 } = {}): Promise<Blob> {
+  async exportWav(seconds: number, options: ExportWavOptions = {}): Promise<Blob> {
     const r = await this.renderAudio({ seconds, ...(options.sampleRate === undefined ? {} : { sampleRate: options.sampleRate }) });
     const blob = new Blob([encodeWav(r.channels, r.sampleRate, { bitDepth: options.bitDepth ?? 16 })], { type: 'audio/wav' });
     if (options.download && typeof document !== 'undefined') {
@@ -269,11 +286,13 @@ export const installSymphony = (runtime: DreamRuntime, api: DreamscapeApi | unde
   }
   entry.users++;
   const { controller } = entry;
-  if (api) {
-    api.renderAudio = (options: RenderAudioOptions) => controller.renderAudio(options).then(({ sampleRate, channels }) => ({ sampleRate, channels }));
-    api.exportWav = (seconds: number, options?: { download?: boolean | string; sampleRate?: number; bitDepth?: 16 | 32 }) => controller.exportWav(seconds, options);
-    api.symphony = controller.api();
-  }
+  const unregister = api
+    ? registerApi(api, {
+        renderAudio: (options: RenderAudioOptions) => controller.renderAudio(options).then(({ sampleRate, channels }) => ({ sampleRate, channels })),
+        exportWav: (seconds: number, options?: ExportWavOptions) => controller.exportWav(seconds, options),
+        symphony: controller.api(),
+      })
+    : () => undefined;
   let done = false;
   return {
     controller,
@@ -288,11 +307,7 @@ export const installSymphony = (runtime: DreamRuntime, api: DreamscapeApi | unde
         if (e.users > 0) return;
         controllers.delete(runtime);
         e.controller.dispose();
-        if (api && api.symphony !== undefined) {
-          delete api.renderAudio;
-          delete api.exportWav;
-          delete api.symphony;
-        }
+        unregister();
       }, 0);
     },
   };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { apply } from '../store/dream-store.ts';
+import { actOrSay } from './notices.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
 
 const mmss = (s: number): string => {
@@ -9,7 +9,7 @@ const mmss = (s: number): string => {
 
 /** The acts as a cue list: the current act and the time left always visible; click to jump. */
 export const CueList = () => {
-  const { store } = useRuntime();
+  const { store, bus } = useRuntime();
   const acts = useDream((s) => s.dream.acts);
   const index = useDream((s) => s.dream.show.index);
   const auto = useDream((s) => s.dream.show.auto);
@@ -31,13 +31,13 @@ export const CueList = () => {
       <header>
         <h2>{title}</h2>
         <label>
-          <input type="checkbox" checked={auto} onChange={(e) => apply(store, { type: 'set', path: 'show.auto', value: e.target.checked })} /> auto-advance
+          <input type="checkbox" checked={auto} onChange={(e) => actOrSay(bus, { type: 'set', path: 'show.auto', value: e.target.checked }, 'cue')} /> auto-advance
         </label>
       </header>
       <ol>
         {acts.map((a, i) => (
           <li key={i} className={i === index ? 'current' : i < index ? 'done' : ''}>
-            <button type="button" onClick={() => apply(store, { type: 'act', to: i })} data-testid={`cue-${i}`}>
+            <button type="button" onClick={() => actOrSay(bus, { type: 'act', to: i }, 'cue')} data-testid={`cue-${i}`}>
               <span className="cue-name">{a.name}</span>
               <span className="cue-time">{i === index ? `${mmss(left)} left` : mmss(a.duration)}</span>
             </button>

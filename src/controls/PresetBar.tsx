@@ -17,19 +17,19 @@ const download = (name: string, text: string, type = 'application/json') => {
 
 /** Pick a preset and morph to it; export the dream as a preset file; import one by picker or drop. */
 export const PresetBar = () => {
-  const { store } = useRuntime();
+  const { store, bus } = useRuntime();
   const current = useDream((s) => s.dream.preset);
   const [choice, setChoice] = useState(current);
   const [seconds, setSeconds] = useState(8);
   const morphTo = useCallback(
     (raw: unknown, source: string) => {
       try {
-        loadPresetInto(store, raw, source, { morphSeconds: seconds });
+        loadPresetInto(store, raw, source, { morphSeconds: seconds }, (a) => bus.act(a, 'panel'));
       } catch (err) {
         if (!(err instanceof PresetProblemsError)) showNotice((err as Error).message);
       }
     },
-    [store, seconds],
+    [store, bus, seconds],
   );
   const importFile = useCallback(
     async (file: File) => {

@@ -1,4 +1,4 @@
-import type { DreamAction } from '../model/index.ts';
+import type { BusAction } from '../runtime/runtime.ts';
 
 /** The live actions of a show, with the keys that trigger them (shown beside the buttons). */
 export interface LiveAction {
@@ -21,7 +21,7 @@ export const LIVE_ACTIONS: readonly LiveAction[] = [
 ];
 
 /** The model action a live action stands for, given whether the show is in panic. */
-export const actionFor = (id: LiveAction['id'], panicking: boolean): DreamAction | null => {
+export const actionFor = (id: LiveAction['id'], panicking: boolean): BusAction | null => {
   switch (id) {
     case 'fracture':
       return { type: 'fracture' };

@@ -1,3 +1,5 @@
+import type { BusAction, Runtime, Source } from '../runtime/runtime.ts';
+
 /** A small queue of transient notices for the performer (refused actions, blocked pop-ups). */
 type Listener = (notices: readonly string[]) => void;
 let notices: string[] = [];
@@ -15,4 +17,13 @@ export const showNotice = (message: string, ms = 5000): void => {
 export const subscribeNotices = (fn: Listener): (() => void) => {
   listeners.add(fn);
   return () => listeners.delete(fn);
+};
+
+/** Put a performer's action on the bus; a refusal (a bad value, a log playing) becomes a notice. */
+export const actOrSay = (bus: Runtime, action: BusAction, source: Source): void => {
+  try {
+    bus.act(action, source);
+  } catch (err) {
+    showNotice(err instanceof Error ? err.message : String(err));
+  }
 };

@@ -1,12 +1,11 @@
 import { useEffect, useMemo } from 'react';
 import { Leva, useControls, button } from 'leva';
 import type { Schema } from 'leva/dist/declarations/src/types';
-import { DREAMER_PARAMS, PARAMS, getParam } from '../model/index.ts';
+import { DREAMER_PARAMS, PARAMS, getParam, isContinuous, resolvePath } from '../model/index.ts';
 import type { ParamSpec, ParamValue } from '../model/index.ts';
-import { apply } from '../store/dream-store.ts';
-import type { DreamStore } from '../store/dream-store.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
-import { showNotice } from './notices.ts';
+import { actOrSay, showNotice } from './notices.ts';
 import { useQualityFolder } from './quality-control.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
 
@@ -38,15 +37,20 @@ const levaInput = (b: Binding, value: ParamValue) => {
   }
 };
 
-/** Turning the flash guard off is deliberate: the performer confirms it. */
-const confirmSet = (store: DreamStore, path: string, value: ParamValue): boolean => {
+/**
+ * A panel change on the bus (source `panel`): a continuous number (a slider being dragged) as a
+ * modulation, coalesced per frame; anything else as a `set`. Turning the flash guard off is
+ * deliberate: the performer confirms it.
+ */
+const setFromPanel = (bus: Runtime, path: string, value: ParamValue): boolean => {
   if (path === 'safety.flashGuard' && value === false) {
     const ok = window.confirm('Turn the flash guard off? Fast flashing can trigger seizures in photosensitive viewers. Only do this when no one at risk is watching.');
     if (!ok) return false;
-    apply(store, { type: 'set', path, value, confirm: true });
+    bus.act({ type: 'set', path, value, confirm: true }, 'panel');
     return true;
   }
-  apply(store, { type: 'set', path, value });
+  if (typeof value === 'number' && isContinuous(resolvePath(bus.store.getState().base, path))) bus.modulate(path, value, { source: 'panel' });
+  else bus.act({ type: 'set', path, value }, 'panel');
   return true;
 };
 
@@ -55,7 +59,7 @@ const confirmSet = (store: DreamStore, path: string, value: ParamValue): boolean
  * the panel dispatches a `set`; a change from anywhere else is pushed into the panel.
  */
 const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], extra: Record<string, unknown> = {}) => {
-  const { store } = useRuntime();
+  const { store, bus } = useRuntime();
   const [, set] = useControls(
     folder,
     (): Schema => {
@@ -75,7 +79,7 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
             }
             if (same(v, current)) return;
             try {
-              if (!confirmSet(store, b.path, v)) set({ [b.key]: current });
+              if (!setFromPanel(bus, b.path, v)) set({ [b.key]: current });
             } catch (err) {
               showNotice((err as Error).message);
               set({ [b.key]: current });
@@ -118,14 +122,14 @@ const global = (path: keyof typeof PARAMS, key = path.split('.').pop()!): Bindin
 
 /** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety, Output. */
 export const Panels = () => {
-  const { store, sync } = useRuntime();
+  const { store, sync, bus } = useRuntime();
   const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
   const tiles = useDream((s) => s.dream.mosaic.tiles);
   const dreamerList = useMemo(() => store.getState().dream.dreamers, [dreamers, store]);
 
   useBoundFolder('Dream', [global('mood.valence'), global('mood.arousal'), global('depth'), global('unity'), global('tempo'), global('key'), global('mode'), global('palette.deep', 'deep'), global('palette.haze', 'haze'), global('palette.glow', 'glow'), global('palette.accent', 'accent')], []);
   useBoundFolder('Mosaic', [global('mosaic.tiles'), global('mosaic.pattern'), global('mosaic.fracture'), global('mosaic.glitch'), global('mosaic.restabilizeSeconds', 'restabilize time')], [tiles], {
-    restabilize: button(() => apply(store, { type: 'restabilize' })),
+    restabilize: button(() => actOrSay(bus, { type: 'restabilize' }, 'panel')),
   });
   useBoundFolder(
     'Symphony',
@@ -134,8 +138,8 @@ export const Panels = () => {
     {
       'WAV seconds': { value: 30, min: 1, max: 600, step: 1 },
       'export WAV': button((get) => {
-        const exportWav = window.dreamscape.exportWav as undefined | ((s: number, o: { download: boolean }) => Promise<unknown>);
-        if (typeof exportWav !== 'function') return showNotice('the symphony is still loading');
+        const exportWav = window.dreamscape.exportWav;
+        if (!exportWav) return showNotice('the symphony is still loading');
         const seconds = Number(get('Symphony.WAV seconds')) || 30;
         showNotice(`rendering the next ${seconds} s of the symphony to a WAV file…`);
         exportWav(seconds, { download: true }).catch((err: unknown) => showNotice(`WAV export failed: ${(err as Error).message}`));
@@ -161,8 +165,8 @@ export const Panels = () => {
     [dreamers],
   );
   useBoundFolder('Acts', [global('show.auto', 'auto-advance')], [], {
-    'previous act': button(() => apply(store, { type: 'act', to: 'prev' })),
-    'next act': button(() => apply(store, { type: 'act', to: 'next' })),
+    'previous act': button(() => actOrSay(bus, { type: 'act', to: 'prev' }, 'panel')),
+    'next act': button(() => actOrSay(bus, { type: 'act', to: 'next' }, 'panel')),
   });
   useBoundFolder('Safety', [global('safety.flashGuard'), global('safety.reducedMotion'), global('safety.masterCap')], []);
   useQualityFolder();

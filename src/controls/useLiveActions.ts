@@ -1,10 +1,10 @@
 import { useCallback, useEffect } from 'react';
 import { audienceUrl } from '../app/audience-url.ts';
-import { apply } from '../store/dream-store.ts';
+import type { Source } from '../runtime/runtime.ts';
 import { useRuntime } from '../store/react.tsx';
 import { actionFor, liveActionForKey } from './live-actions.ts';
 import type { LiveAction } from './live-actions.ts';
-import { showNotice } from './notices.ts';
+import { actOrSay, showNotice } from './notices.ts';
 import { withQuality } from '../scene/quality-setting.ts';
 
 /**
@@ -20,11 +20,11 @@ export const toggleFullscreen = (el: Element = document.documentElement): void =
   else void el.requestFullscreen?.().catch(() => showNotice('fullscreen was refused by the browser'));
 };
 
-/** Run a live action (from a button or a key) against the one store. */
+/** Run a live action (from a button: source `panel`, or a key: `key`) on the runtime's bus. */
 export const useLiveAction = () => {
-  const { store } = useRuntime();
+  const { store, bus } = useRuntime();
   return useCallback(
-    (id: LiveAction['id']) => {
+    (id: LiveAction['id'], source: Source = 'panel') => {
       if (id === 'fullscreen') return toggleFullscreen();
       if (id === 'audience') {
         if (!openAudienceWindow()) showNotice('the audience window was blocked: allow pop-ups for this page');
@@ -32,13 +32,9 @@ export const useLiveAction = () => {
       }
       const action = actionFor(id, store.getState().dream.output.panic);
       if (!action) return;
-      try {
-        apply(store, action);
-      } catch (err) {
-        showNotice((err as Error).message);
-      }
+      actOrSay(bus, action, source);
     },
-    [store],
+    [store, bus],
   );
 };
 
@@ -51,7 +47,7 @@ export const useLiveKeys = () => {
       const a = liveActionForKey(e);
       if (!a) return;
       e.preventDefault();
-      run(a.id);
+      run(a.id, 'key');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

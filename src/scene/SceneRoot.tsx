@@ -11,6 +11,15 @@ import { DreamThreads } from './DreamThreads.tsx';
 import { CameraDrift } from './CameraDrift.tsx';
 import { DreamRenderer } from './DreamRenderer.tsx';
 import { DreamPost } from './post/dream-post.ts';
+import { registerApi } from '../api/dreamscape-api.ts';
+import type { DreamscapeApi } from '../api/dreamscape-api.ts';
+
+declare module '../api/dreamscape-api.ts' {
+  interface DreamscapeModules {
+    /** The picture's figures: frames, draw calls, pixel ratio, detail, memory, page errors. */
+    stats(): SceneStats;
+  }
+}
 
 const frameOptions: FrameOptions = { audience: false, prefersReducedMotion: false };
 
@@ -65,7 +74,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
   }, [clock, store, gl, get, runtime, onContextLost]);
 
   useEffect(() => {
-    const api = window.dreamscape as (typeof window.dreamscape) | undefined;
+    const api: DreamscapeApi | undefined = window.dreamscape;
     if (!api) return;
     const stats = (): SceneStats => {
       const s = runtime.snapshot();
@@ -75,13 +84,10 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
       s.programs = info.programs?.length ?? 0;
       s.pixelRatio = gl.getPixelRatio();
       // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
-      s.pageErrors = (api.pageErrors as (() => { count: number }) | undefined)?.().count ?? 0;
+      s.pageErrors = api.pageErrors?.().count ?? 0;
       return s;
     };
-    api.stats = stats;
-    return () => {
-      if (api.stats === stats) delete api.stats;
-    };
+    return registerApi(api, { stats });
   }, [gl, runtime]);
 
   useEffect(() => {

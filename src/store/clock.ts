@@ -44,6 +44,10 @@ export interface DreamClockOptions {
    * dreamt on meanwhile, and capping those frames would pull them back.
    */
   longFramesFor?: number;
+  /** Runs at the start of every frame and step, paused or not (continuous values land here). */
+  beforeAdvance?: () => void;
+  /** How dream time moves on (the runtime's: a replayed log applies its entries at each step). */
+  advance?: (dt: number) => void;
 }
 
 export const createDreamClock = (store: DreamStore, options: DreamClockOptions = {}): DreamClock => {
@@ -53,6 +57,7 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
   let source: (() => number) | null = null;
   let lastSource: number | null = null;
   let longFramesUntil: number | null = null;
+  const move = options.advance ?? ((dt: number) => advance(store, dt));
   const notify = (sync: boolean) => {
     let failed = false;
     let first: unknown;
@@ -84,10 +89,12 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
       if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
         throw new TypeError(`clock.step: seconds must be a finite number ≥ 0, got ${String(seconds)}`);
       }
-      advance(store, seconds);
+      options.beforeAdvance?.();
+      move(seconds);
       notify(true);
     },
     frame: (now) => {
+      options.beforeAdvance?.();
       let dt = 0;
       if (source) {
         const t = source();
@@ -99,7 +106,7 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
       lastNow = now;
       longFramesUntil ??= now + (options.longFramesFor ?? 0);
       const cap = source || now <= longFramesUntil ? MAX_SOURCE_DT : MAX_FRAME_DT;
-      if (!isPaused && dt > 0) advance(store, Math.min(dt, cap));
+      if (!isPaused && dt > 0) move(Math.min(dt, cap));
       notify(false);
     },
     onAdvance: (fn) => {

@@ -106,6 +106,8 @@ export const loadPresetInto = (
   raw: unknown,
   source: string,
   options: ResolveOptions & { morphSeconds?: number } = {},
+  /** How the load is applied: the runtime's bus (tagged with the input's source), or straight. */
+  act: (action: Extract<DreamAction, { type: 'preset' }>) => unknown = (a) => apply(store, a),
 ): Preset => {
   const result = validatePreset(raw);
   if (!result.ok) {
@@ -114,7 +116,7 @@ export const loadPresetInto = (
   }
   const { morphSeconds = 0, seed, tiles } = options;
   const seconds = Number.isFinite(morphSeconds) ? Math.max(0, morphSeconds) : 0;
-  apply(store, { type: 'preset', preset: result.preset, seconds, ...(seed === undefined ? {} : { seed }), ...(tiles === undefined ? {} : { tiles }) });
+  act({ type: 'preset', preset: result.preset, seconds, ...(seed === undefined ? {} : { seed }), ...(tiles === undefined ? {} : { tiles }) });
   store.setState({ problems: null });
   return result.preset;
 };

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DreamStore, DreamStoreState } from './dream-store.ts';
 import type { DreamClock } from './clock.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import type { SyncHandle } from '../sync/connect.ts';
 import type { ResumeInfo } from '../persist/resume.ts';
 import type { DreamCheck } from '../persist/saved-show.ts';
@@ -11,6 +12,8 @@ import type { DreamCheck } from '../persist/saved-show.ts';
 export interface DreamRuntime {
   store: DreamStore;
   clock: DreamClock;
+  /** The one runtime: every input's actions go through it (src/runtime). */
+  bus: Runtime;
   view: 'performer' | 'audience';
   /** The show's room (`?room=`). */
   room: string;
