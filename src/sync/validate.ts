@@ -18,14 +18,21 @@ import type { ClockReply, ClockRequest, SyncMessage } from './protocol.ts';
 
 z.config({ jitless: true });
 
-/** The largest state message the relay carries (bytes); the biggest preset's is ~7 KB. */
-export const MAX_STATE_BYTES = LIMITS.fileBytes;
+/**
+ * The largest state message taken from the relay (bytes): the relay's max_payload (1 MB). A
+ * bundled preset's is ~6 KB, but a valid preset at every limit makes a state of ~565 KB, twice
+ * that mid-morph less what the projection leaves out (relay/nats-server.conf).
+ */
+export const MAX_STATE_BYTES = 1024 * 1024;
 /** A clock request is ~80 bytes: anything much larger is not one. */
 export const MAX_CLOCK_BYTES = 256;
 /** Nesting of a state message: the dream at 2, a morph target's act event action at 8. */
 export const MAX_MESSAGE_DEPTH = 12;
-/** Values in one message (a full dream-temple state is ~1,500). */
-export const MAX_MESSAGE_NODES = 100_000;
+/**
+ * Values in one message: a full dream-temple state is ~1,500; a preset at every limit (128 acts
+ * of 256 events) ~240,000, twice that mid-morph.
+ */
+export const MAX_MESSAGE_NODES = 600_000;
 /** Ids of devices and performers: crypto.randomUUID(), or the fallback `w…` of an insecure page. */
 export const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 /** Reply subjects the performer answers: nats-core's default inbox prefix. */
@@ -52,7 +59,7 @@ export const inspectShape = (value: unknown, maxDepth = MAX_MESSAGE_DEPTH, maxNo
   let nodes = 0;
   while (stack.length) {
     const { v, d, path } = stack.pop()!;
-    if (++nodes > maxNodes) return { message: `more than ${maxNodes} values`, path: '$' };
+    if (++nodes > maxNodes) return { message: `more than ${maxNodes} values (the count ran out here)`, path };
     if (typeof v !== 'object' || v === null) continue;
     const depth = d + 1;
     if (depth > maxDepth) return { message: `nested deeper than ${maxDepth} levels`, path };
