@@ -7,8 +7,8 @@ import { tick } from '../../src/model/index.ts';
 import { startAudienceSync } from '../../src/sync/audience-sync.ts';
 import { createBroadcastCarrier } from '../../src/sync/broadcast-carrier.ts';
 import { StateEncoder } from '../../src/sync/state-message.ts';
-import { PROTOCOL } from '../../src/sync/protocol.ts';
-import type { StateMessage } from '../../src/sync/protocol.ts';
+import { observable, PROTOCOL } from '../../src/sync/protocol.ts';
+import type { Carrier, LinkInfo, StateMessage, SyncMessage } from '../../src/sync/protocol.ts';
 import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, createDropReporter, inspectShape, MAX_CLOCK_BYTES, MAX_STATE_BYTES } from '../../src/sync/validate.ts';
 
 const dir = new URL('../../presets/', import.meta.url);
@@ -207,8 +207,13 @@ describe('an audience drops bad messages and keeps dreaming on its last good sta
 
   it('a valid but huge seq from the followed performer silences it for 3 s at most', () => {
     const store = createDreamStore(resolve('dream-temple.json', 64));
-    const listeners = new Set<(m: StateMessage) => void>();
-    const carrier = { link: { get: () => ({}) as never, subscribe: () => () => undefined }, send: () => undefined, onMessage: (fn: (m: never) => void) => (listeners.add(fn), () => listeners.delete(fn)), close: () => undefined };
+    const listeners = new Set<(m: SyncMessage) => void>();
+    const carrier: Carrier = {
+      link: observable<LinkInfo>({ carrier: 'broadcast', relay: null, state: 'connected', since: 0, connects: 1, refused: null, error: null }),
+      send: () => undefined,
+      onMessage: (fn) => (listeners.add(fn), () => listeners.delete(fn)),
+      close: () => undefined,
+    };
     let t = 0;
     const sync = startAudienceSync(store, carrier, 'aud', { now: () => t, offset: () => 0 });
     const deliver = (seq: number, unity: number) => listeners.forEach((fn) => fn(message({ ...resolve('dream-temple.json', 64), unity }, true, { seq, clockAt: t })));
