@@ -3,6 +3,8 @@ import { createDreamscapeApi, registerApi } from '../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../api/dreamscape-api.ts';
 import { bundledPreset, bundledPresetIds, DEFAULT_PRESET } from '../store/bundled-presets.ts';
 import { createRuntime } from '../runtime/runtime.ts';
+import { createRecorder } from '../log/recorder.ts';
+import { showLogModule } from '../log/show-log-module.ts';
 import { createDreamStore, replaceDream } from '../store/dream-store.ts';
 import type { DreamRuntime } from '../store/react.tsx';
 import { parseUrlOptions } from './url-params.ts';
@@ -72,6 +74,19 @@ export const boot = (search: string, hash = ''): Boot => {
   const api = createDreamscapeApi(bus, { onListenerError: reportError });
   registerApi(api, { pageErrors });
   window.dreamscape = api;
+  // The performer's show is a log: recorded from the bus, replayable, seekable (src/log).
+  const showLog =
+    options.view === 'performer'
+      ? showLogModule(api, createRecorder({ preset, seed: store.getState().dream.seed, ...(options.tiles === undefined ? {} : { tiles: options.tiles }) }), {
+          onProblems: (source, problems) => store.setState({ problems: { source, problems } }),
+        })
+      : null;
+  if (showLog) {
+    bus.start(showLog);
+    // A resumed show's log is whole: the kept one carries on.
+    const kept = resume?.show?.log;
+    if (kept) showLog.recorder.reset({ preset: kept.preset, seed: kept.seed, ...(kept.tiles === undefined ? {} : { tiles: kept.tiles }) }, kept.entries);
+  }
   const syncOptions = {
     ...(options.relay === undefined ? {} : { relay: options.relay }),
     credential,
@@ -94,6 +109,6 @@ export const boot = (search: string, hash = ''): Boot => {
   }) });
   // One loop drives the dream: tick the model, then let the renderers draw.
   startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });
-  const runtime: DreamRuntime = { store, clock, bus, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
+  const runtime: DreamRuntime = { store, clock, bus, showLog, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
   return { runtime, api, options, sync };
 };

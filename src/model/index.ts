@@ -12,3 +12,4 @@ export * from './actions.ts';
 export * from './tick.ts';
 export * from './json-guard.ts';
 export * from './timeline.ts';
+export * from './show-log.ts';

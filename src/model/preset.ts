@@ -105,6 +105,9 @@ const issueToProblem = (issue: z.core.$ZodIssue): Problem[] => {
   }
 };
 
+/** zod's issues as problems with JSON paths (presets, show logs). */
+export const issuesToProblems = (issues: readonly z.core.$ZodIssue[]): Problem[] => issues.flatMap(issueToProblem);
+
 /** Check what the schema cannot see alone: references between parts of the preset. */
 const crossCheck = (preset: Preset): Problem[] => {
   const problems: Problem[] = [];

@@ -11,7 +11,8 @@ import type { DreamState } from './state.ts';
 export const TICK_SECONDS = 1 / 120;
 
 /** A remainder within this of a whole step is the step (sums of frame times are not exact). */
-const SNAP = 1e-9;
+export const TIME_SNAP = 1e-9;
+const SNAP = TIME_SNAP;
 
 export interface Timeline {
   /** The dream at the last whole step: every action applies here. */

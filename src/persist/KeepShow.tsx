@@ -33,6 +33,7 @@ export const KeepShow = () => {
       room,
       paused: clock.paused,
       audio: () => ({ choice: performer.audioChoice(), devices: performer.audioDevices() }),
+      log: () => (runtime.showLog && !runtime.showLog.status.get().playing ? runtime.showLog.recorder.log() : null),
       onAudioChange: performer.onChange,
       writeSession,
       db: null,
@@ -58,6 +59,8 @@ export const KeepShow = () => {
           setAnswer(null);
           if (yes) {
             replaceDream(store, { base: kept.show.dream, ahead: kept.show.ahead });
+            const log = kept.show.log;
+            if (log) runtime.showLog?.recorder.reset({ preset: log.preset, seed: log.seed, ...(log.tiles === undefined ? {} : { tiles: log.tiles }) }, log.entries);
             performer.setAudioChoice(kept.show.audio.choice);
             performer.setAudioDevices(kept.show.audio.devices);
             if (kept.show.paused) clock.pause();

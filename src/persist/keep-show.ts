@@ -1,3 +1,4 @@
+import type { ShowLog } from '../model/index.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { encodeSavedShow } from './saved-show.ts';
 import type { SavedShow } from './saved-show.ts';
@@ -10,6 +11,8 @@ export interface KeepShowOptions {
   store: DreamStore;
   room: string;
   paused: () => boolean;
+  /** The show's log so far, or null while a log is replaying. */
+  log?: () => ShowLog | null;
   /** Where the symphony plays now. */
   audio: () => SavedShow['audio'];
   /** Called when where it plays changes (kept at once, like an action). */
@@ -74,7 +77,8 @@ export const startKeepingShow = (options: KeepShowOptions): ShowKeeper => {
     if (stopped) return;
     const t = now();
     const { base, ahead } = options.store.getState();
-    latest = encodeSavedShow({ room: options.room, savedAt: t, paused: options.paused(), dream: base, ahead, audio: options.audio() });
+    const log = options.log?.() ?? null;
+    latest = encodeSavedShow({ room: options.room, savedAt: t, paused: options.paused(), dream: base, ahead, audio: options.audio(), ...(log ? { log } : {}) });
     const r = options.writeSession(options.room, latest);
     if (r.ok) lastKept = t;
     else if (!sessionFailing) options.notice(`the show could not be kept in this tab (${r.error}): a reload would start it again from its preset; the show goes on`);

@@ -1,5 +1,5 @@
-import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS } from '../model/index.ts';
-import type { DreamState, Timeline } from '../model/index.ts';
+import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS, validateShowLog } from '../model/index.ts';
+import type { DreamState, ShowLog, Timeline } from '../model/index.ts';
 import type { AudioDevices } from '../sync/protocol.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
 
@@ -24,13 +24,15 @@ export interface SavedShow {
   dream: DreamState;
   ahead: number;
   audio: { choice: AudioChoice; devices: AudioDevices };
+  /** The show's log so far, so a resumed show's log is whole (absent while a log was replaying). */
+  log?: ShowLog;
 }
 
 /** A dream kept in storage is read back through the same check as one from the wire. */
 export type DreamCheck = (dream: unknown) => { ok: true; dream: DreamState } | { ok: false; problem: string };
 
-/** Larger than any dream the limits allow to be useful, and well inside session storage's 5 MB. */
-export const SAVED_SHOW_MAX_CHARS = 2_000_000;
+/** A dream and the largest show log (16 MB) with room to spare. */
+export const SAVED_SHOW_MAX_CHARS = 20_000_000;
 
 export const encodeSavedShow = (show: Omit<SavedShow, 'format' | 'version'>): string =>
   JSON.stringify({ format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, ...show });
@@ -59,9 +61,15 @@ export const decodeSavedShow = (text: string, room: string, check: DreamCheck): 
   if (!audio || !CHOICES.includes(String(audio.choice)) || !devicesOk) return { ok: false, problem: 'where the symphony plays is unreadable' };
   const dream = check(o.dream);
   if (!dream.ok) return { ok: false, problem: `its dream: ${dream.problem}` };
+  let log: ShowLog | undefined;
+  if (o.log !== undefined) {
+    const r = validateShowLog(o.log);
+    if (!r.ok) return { ok: false, problem: `its log: ${r.problems[0]?.path ?? '$'}: ${r.problems[0]?.message ?? 'invalid'}` };
+    log = r.log;
+  }
   return {
     ok: true,
-    show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, ahead, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices } },
+    show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, ahead, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices }, ...(log ? { log } : {}) },
   };
 };
 

@@ -1,6 +1,6 @@
-import { coerce, describe, DreamInputError, isContinuous, parseAction, resolvePath } from '../model/index.ts';
-import type { DreamAction, DreamState } from '../model/index.ts';
-import { advance, apply, applyModulations } from '../store/dream-store.ts';
+import { coerce, describe, DreamInputError, isContinuous, parseAction, resolvePath, roundModulation, TIME_SNAP } from '../model/index.ts';
+import type { DreamAction, DreamState, Source } from '../model/index.ts';
+import { advance, apply, applyDue, applyModulations } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { createDreamClock } from '../store/clock.ts';
 import type { DreamClock, DreamClockOptions } from '../store/clock.ts';
@@ -14,8 +14,8 @@ import { listeners } from './listeners.ts';
  * relay, the log) are modules that subscribe; a module's start returns the stop that releases
  * everything it made.
  */
-export const SOURCES = ['key', 'panel', 'cue', 'script', 'remote', 'midi', 'osc', 'listen', 'replay'] as const;
-export type Source = (typeof SOURCES)[number];
+export { SOURCES } from '../model/index.ts';
+export type { Source } from '../model/index.ts';
 
 /** What goes on the bus and into a show log: the model's actions but the internal morph. */
 export type BusAction = Exclude<DreamAction, { type: 'morph' }>;
@@ -34,8 +34,15 @@ export interface RuntimeModule {
   start(runtime: Runtime): () => void;
 }
 
-/** A replayed log steps the dream: it applies its entries at each step (see src/runtime/replay.ts). */
-export type StepHook = (base: DreamState) => DreamState;
+/**
+ * A replayed log steps the dream (src/log/player.ts): it applies its entries due at each step,
+ * before the step and at the step the clock stops on, and says what kind of change that was.
+ */
+export interface StepHook {
+  due(base: DreamState): DreamState;
+  /** What the entries applied since the last call were: discrete actions, continuous values. */
+  changed(): { discrete: boolean; continuous: boolean };
+}
 
 export interface Runtime {
   readonly store: DreamStore;
@@ -90,14 +97,25 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
     const t = store.getState().base.clock;
     const batch = [...pending].map(([path, { value, source }]) => ({ source, action: { type: 'modulate' as const, path, value } }));
     pending.clear();
-    for (const e of applyModulations(store, batch.map((b) => b.action))) report(e);
-    for (const b of batch) emit({ t, ...b });
+    const failed = applyModulations(store, batch.map((b) => b.action));
+    for (const e of failed.values()) report(e);
+    // Only what was applied is kept: a replay gives what the show gave.
+    batch.forEach((b, i) => {
+      if (!failed.has(i)) emit({ t, ...b });
+    });
   };
   const clock = createDreamClock(store, {
     ...options.clock,
     onError: report,
     beforeAdvance: flush,
-    advance: (dt) => advance(store, dt, stepHook ?? undefined),
+    advance: (dt) => {
+      if (!stepHook) return advance(store, dt);
+      const hook = stepHook;
+      advance(store, dt, hook.due);
+      // Past a step, entries due at it apply now (exactly at a step, before the next one: see replayTo).
+      if (store.getState().ahead > TIME_SNAP) applyDue(store, hook.due, hook.changed);
+      else applyDue(store, (b) => b, hook.changed);
+    },
   });
 
   const act = (action: BusAction, source: Source): DreamState => {
@@ -123,7 +141,7 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
       if (!isContinuous(r)) throw new DreamInputError(`modulate: ${path} is not a continuous parameter (numbers only; not integers such as mosaic.tiles, not enums, booleans, colours or safety settings): use dispatch({type:'set'})`, path);
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new DreamInputError(`modulate: ${path} expects a finite number, got ${describe(value)}`, path);
       refuseIfLocked(source);
-      pending.set(r.path, { value: coerce(r.spec, value, path) as number, source });
+      pending.set(r.path, { value: roundModulation(coerce(r.spec, value, path) as number), source });
     },
     onEntry: entries.add,
     lockInputs: (reason) => {

@@ -65,17 +65,17 @@ export const apply = (store: DreamStore, action: DreamAction): DreamState => {
  * `modulation`, not `revision`. Values that fail (a path gone with a preset switch) are skipped
  * and returned.
  */
-export const applyModulations = (store: DreamStore, actions: readonly Extract<DreamAction, { type: 'modulate' }>[]): Error[] => {
+export const applyModulations = (store: DreamStore, actions: readonly Extract<DreamAction, { type: 'modulate' }>[]): Map<number, Error> => {
   const { base, ahead, modulation } = store.getState();
   let next = base;
-  const failed: Error[] = [];
-  for (const a of actions) {
+  const failed = new Map<number, Error>();
+  actions.forEach((a, i) => {
     try {
       next = reduce(next, a);
     } catch (e) {
-      failed.push(e instanceof Error ? e : new Error(String(e)));
+      failed.set(i, e instanceof Error ? e : new Error(String(e)));
     }
-  }
+  });
   if (next !== base) store.setState({ dream: viewOf({ base: next, ahead }), base: next, modulation: modulation + 1 });
   return failed;
 };
@@ -89,6 +89,22 @@ export const advance = (store: DreamStore, dt: number, beforeStep?: (base: Dream
   const tl = advanceTimeline({ base, ahead }, dt, beforeStep);
   if (tl.base === base && tl.ahead === ahead) return;
   store.setState({ dream: viewOf(tl), base: tl.base, ahead: tl.ahead });
+};
+
+/**
+ * Let `due` change the base where it stands (a replayed log's entries at the current step), counting
+ * the change as discrete and/or continuous as the entries were.
+ */
+export const applyDue = (store: DreamStore, due: (base: DreamState) => DreamState, changed: () => { discrete: boolean; continuous: boolean }): void => {
+  const { base, ahead, revision, modulation } = store.getState();
+  const next = due(base);
+  const kind = changed();
+  const bumps = { ...(kind.discrete ? { revision: revision + 1 } : {}), ...(kind.continuous ? { modulation: modulation + 1 } : {}) };
+  if (next === base) {
+    if (kind.discrete || kind.continuous) store.setState(bumps);
+    return;
+  }
+  store.setState({ dream: viewOf({ base: next, ahead }), base: next, ...bumps });
 };
 
 /**

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { DreamStore, DreamStoreState } from './dream-store.ts';
 import type { DreamClock } from './clock.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { ShowLogControl } from '../log/show-log-module.ts';
 import type { SyncHandle } from '../sync/connect.ts';
 import type { ResumeInfo } from '../persist/resume.ts';
 import type { DreamCheck } from '../persist/saved-show.ts';
@@ -14,6 +15,8 @@ export interface DreamRuntime {
   clock: DreamClock;
   /** The one runtime: every input's actions go through it (src/runtime). */
   bus: Runtime;
+  /** Performer: the show log (recording, replay, seek, take over); null in an audience. */
+  showLog: ShowLogControl | null;
   view: 'performer' | 'audience';
   /** The show's room (`?room=`). */
   room: string;

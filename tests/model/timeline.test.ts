@@ -3,34 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { advanceTimeline, mulberry32, reduce, resolvePreset, tick, timelineOf, TICK_SECONDS, validatePreset, viewOf } from '../../src/model/index.ts';
 import type { DreamAction, DreamState, Timeline } from '../../src/model/index.ts';
+import { expectClose } from './close.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const preset = (id: string) => {
   const r = validatePreset(JSON.parse(readFileSync(join(root, 'presets', `${id}.json`), 'utf8')));
   if (!r.ok) throw new Error(id);
   return r.preset;
-};
-
-/** Every number in two states equal within `rel` (relative), every other value equal. */
-export const expectClose = (a: unknown, b: unknown, rel = 1e-9, path = '$'): void => {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const scale = Math.max(1, Math.abs(a), Math.abs(b));
-    if (Math.abs(a - b) > rel * scale) throw new Error(`${path}: ${a} vs ${b}`);
-    return;
-  }
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    expect(a, path).toEqual(b);
-    return;
-  }
-  if (Array.isArray(a)) {
-    expect(Array.isArray(b), path).toBe(true);
-    expect((b as unknown[]).length, `${path}.length`).toBe(a.length);
-    a.forEach((x, i) => expectClose(x, (b as unknown[])[i], rel, `${path}[${i}]`));
-    return;
-  }
-  const ka = Object.keys(a).sort();
-  expect(Object.keys(b).sort(), path).toEqual(ka);
-  for (const k of ka) expectClose((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`);
 };
 
 /** A show: actions at fixed dream times (seconds), applied at the step they fall in. */

@@ -1,0 +1,90 @@
+import { SHOW_LOG_FORMAT, SHOW_LOG_LIMITS, SHOW_LOG_VERSION, TICK_SECONDS } from '../model/index.ts';
+import type { LogEntry, Preset, ShowLog, SweepTrack } from '../model/index.ts';
+import type { BusEntry, Runtime, RuntimeModule } from '../runtime/runtime.ts';
+
+/** Where a show began: the preset as validated, the seed and the tile count it ran at. */
+export interface ShowStart {
+  preset: Preset;
+  seed: number;
+  tiles?: number;
+}
+
+export interface ShowRecorder extends RuntimeModule {
+  /** The show so far, as a log that replays it. */
+  log(): ShowLog;
+  /** Entries kept so far. */
+  count(): number;
+  /** Start a new log from `start`, carrying on from `entries` (a resumed show, a taken-over replay). */
+  reset(start: ShowStart, entries?: readonly LogEntry[]): void;
+  /** Stop recording (a log is playing) or start again. */
+  pause(paused: boolean): void;
+}
+
+/**
+ * The log as an output of the runtime: every entry on the bus, in the order it happened; the
+ * continuous values of frames that follow one another with nothing discrete between them are kept
+ * as one sweep (per path and source: steps since the last value, and the value).
+ */
+export const createRecorder = (initial: ShowStart): ShowRecorder => {
+  let start = initial;
+  let entries: LogEntry[] = [];
+  let paused = false;
+  /** The open sweep (the last entry) and, per track, the absolute step of its last value. */
+  let sweep: { entry: LogEntry & { action: { type: 'sweep'; tracks: SweepTrack[] } }; last: number[] } | null = null;
+
+  const take = (e: BusEntry) => {
+    if (paused) return;
+    if (e.action.type !== 'modulate') {
+      sweep = null;
+      entries.push({ t: e.t, source: e.source, action: e.action });
+      return;
+    }
+    const { path, value } = e.action;
+    if (!sweep) {
+      const entry = { t: e.t, source: e.source, action: { type: 'sweep' as const, tracks: [] as SweepTrack[] } };
+      entries.push(entry);
+      sweep = { entry, last: [] };
+    }
+    const step = Math.round((e.t - sweep.entry.t) / TICK_SECONDS);
+    const tracks = sweep.entry.action.tracks;
+    let k = tracks.findIndex((tr) => tr.path === path && tr.source === e.source);
+    if (k < 0) {
+      if (tracks.length >= SHOW_LOG_LIMITS.tracks) {
+        sweep = null;
+        take(e);
+        return;
+      }
+      k = tracks.push({ path, source: e.source, steps: [], values: [] }) - 1;
+      sweep.last[k] = 0;
+    }
+    const track = tracks[k]!;
+    track.steps.push(step - sweep.last[k]!);
+    track.values.push(value);
+    sweep.last[k] = step;
+    // A long sweep is closed, so no one entry outgrows the log's limits.
+    if (track.values.length >= SHOW_LOG_LIMITS.valuesPerTrack) sweep = null;
+  };
+
+  return {
+    name: 'show log',
+    start: (runtime: Runtime) => runtime.onEntry(take),
+    log: () => ({
+      format: SHOW_LOG_FORMAT,
+      version: SHOW_LOG_VERSION,
+      preset: start.preset,
+      seed: start.seed,
+      ...(start.tiles === undefined ? {} : { tiles: start.tiles }),
+      entries: structuredClone(entries),
+    }),
+    count: () => entries.length,
+    reset: (s, carried = []) => {
+      start = s;
+      entries = structuredClone([...carried]);
+      sweep = null;
+    },
+    pause: (p) => {
+      paused = p;
+      sweep = null;
+    },
+  };
+};
