@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { logStateAt, replayTo, resolvePreset, SHOW_LOG_LIMITS, validatePreset, validateShowLog, validateShowLogText, viewOf } from '../../src/model/index.ts';
+import { logStateAt, replayTo, resolvePreset, SHOW_LOG_LIMITS, showLogJsonSchema, validatePreset, validateShowLog, validateShowLogText, viewOf } from '../../src/model/index.ts';
 import type { DreamState, Preset, ShowLog } from '../../src/model/index.ts';
 import { createRecorder } from '../../src/log/recorder.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
@@ -111,5 +111,13 @@ describe('the show log', () => {
     expect(bad((l) => ((l.entries as { action: unknown }[])[0]!.action = { type: 'sweep', tracks: [{ path: 'unity', source: 'midi', steps: [0, 1], values: [0.2] }] }))[0]).toMatch(/^\$\.entries\[0\]\.action\.tracks\[0\]: a track has one step count per value/);
     expect(bad((l) => JSON.parse('{"__proto__": 1}') && ((l.entries as unknown[])[0] = JSON.parse('{"t":1,"source":"key","__proto__":{}}')))[0]).toMatch(/__proto__/);
     expect(validateShowLogText('{"format":')).toMatchObject({ ok: false });
+  });
+});
+
+describe('docs/show-log.schema.json', () => {
+  it('is generated from the zod schema and up to date (run npm run schema)', () => {
+    const onDisk = JSON.parse(readFileSync(join(root, 'docs/show-log.schema.json'), 'utf8')) as unknown;
+    expect(onDisk).toEqual(JSON.parse(JSON.stringify(showLogJsonSchema())));
+    expect(JSON.stringify(onDisk)).toContain('"sweep"');
   });
 });
