@@ -5,6 +5,7 @@ import { loadPresetInto, PresetProblemsError } from '../store/dream-store.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
 import { LIMITS } from '../model/index.ts';
 import { showNotice } from './notices.ts';
+import { openIfShowLog } from '../log/show-file.ts';
 
 const download = (name: string, text: string, type = 'application/json') => {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -17,7 +18,8 @@ const download = (name: string, text: string, type = 'application/json') => {
 
 /** Pick a preset and morph to it; export the dream as a preset file; import one by picker or drop. */
 export const PresetBar = () => {
-  const { store, bus } = useRuntime();
+  const runtime = useRuntime();
+  const { store, bus } = runtime;
   const current = useDream((s) => s.dream.preset);
   const [choice, setChoice] = useState(current);
   const [seconds, setSeconds] = useState(8);
@@ -33,6 +35,8 @@ export const PresetBar = () => {
   );
   const importFile = useCallback(
     async (file: File) => {
+      // A show log (by its content) opens as a show; anything else is a preset.
+      if (await openIfShowLog(runtime, file)) return;
       if (file.size > LIMITS.fileBytes) {
         store.setState({ problems: { source: file.name, problems: [{ path: '$', message: `file too large: ${file.size} bytes`, expected: `at most ${LIMITS.fileBytes} bytes`, found: `${file.size} bytes` }] } });
         return;
@@ -41,7 +45,7 @@ export const PresetBar = () => {
       if (!result.ok) store.setState({ problems: { source: file.name, problems: result.problems } });
       else morphTo(result.preset, file.name);
     },
-    [store, morphTo],
+    [runtime, store, morphTo],
   );
   // Drop a preset anywhere on the performer view.
   useEffect(() => {

@@ -10,6 +10,7 @@ import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { RelayStatus } from '../sync/RelayStatus.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { KeepShow } from '../persist/KeepShow.tsx';
+import { ShowLogBar } from '../log/ShowLogBar.tsx';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
@@ -26,6 +27,7 @@ const PerformerView = () => {
       </div>
       <aside className="side">
         <PresetBar />
+        <ShowLogBar />
         <CueList />
         <RelayStatus />
       </aside>
