@@ -16,6 +16,7 @@ import { RESUME_LONG_FRAMES_S, takeUpSession } from '../persist/resume.ts';
 import { checkDream, dreamToResume } from '../persist/saved-show.ts';
 import { connectSync } from '../sync/connect.ts';
 import type { SyncHandle, SyncStatus } from '../sync/connect.ts';
+import { registerSyncApi } from '../sync/sync-api.ts';
 import type { CredentialKind } from './credential.ts';
 import type { UrlOptions } from './url-params.ts';
 
@@ -95,6 +96,7 @@ export const boot = (search: string, hash = ''): Boot => {
     onFrame: (fn: () => void) => clock.onAdvance(() => fn()),
   };
   const sync = connectSync(store, options.view, options.room, syncOptions);
+  registerSyncApi(api, sync); // dreamscape.takeOver(), otherPerformer(): one performer per room
   if (resume?.show && sync.role === 'performer') {
     sync.sync.setAudioChoice(resume.show.audio.choice);
     sync.sync.setAudioDevices(resume.show.audio.devices);

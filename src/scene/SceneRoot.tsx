@@ -85,6 +85,8 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
       s.pixelRatio = gl.getPixelRatio();
       // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
       s.pageErrors = api.pageErrors?.().count ?? 0;
+      // The sync lends another performer heard in the room (src/sync/sync-api.ts).
+      s.otherPerformer = api.otherPerformer?.() ?? null;
       return s;
     };
     return registerApi(api, { stats });

@@ -31,6 +31,8 @@ export interface SceneStats {
   quality: Quality;
   /** Frames the page will still draw though nothing changes (the resting mosaic's picture catching up). */
   pendingFrames: number;
+  /** Another performer heard in this room within 5 s (the sync's; null: none). */
+  otherPerformer?: { id: string; lastHeardMs: number; holdsRoom?: boolean } | null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { PresetBar } from '../controls/PresetBar.tsx';
 import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { RelayStatus } from '../sync/RelayStatus.tsx';
+import { OtherPerformer } from '../sync/OtherPerformer.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { KeepShow } from '../persist/KeepShow.tsx';
 import { ShowLogBar } from '../log/ShowLogBar.tsx';
@@ -30,6 +31,7 @@ const PerformerView = () => {
         <ShowLogBar />
         <CueList />
         <RelayStatus />
+        <OtherPerformer />
       </aside>
       <LiveBar />
       <CalmBoundary part="control panel">
