@@ -66,7 +66,7 @@ export const boot = (search: string, hash = ''): Boot => {
   };
   // A reloaded performer tab takes its show up before it says anything to its audiences.
   const resume = options.view === 'performer' ? takeUpSession(options.room, checkDream) : undefined;
-  const bus = createRuntime(store, { onError: reportError, clock: resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S } : {} });
+  const bus = createRuntime(store, { onError: reportError, clock: resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S, since: performance.now() / 1000 } : {} });
   const { clock } = bus;
   if (resume?.show) {
     replaceDream(store, dreamToResume(resume.show, Date.now()), { discrete: false });

@@ -39,11 +39,17 @@ export interface DreamClockOptions {
   onError?: (error: unknown) => void;
   /**
    * For this many seconds of the page's clock from its first frame, a frame's gap is taken in
-   * full up to MAX_SOURCE_DT instead of MAX_FRAME_DT. A performer tab that resumed a show after a
+   * full (up to this many seconds) instead of capped at MAX_FRAME_DT. A performer tab that resumed a show after a
    * reload draws its first frames slowly (compiling shaders, up to a second each); its audiences
    * dreamt on meanwhile, and capping those frames would pull them back.
    */
   longFramesFor?: number;
+  /**
+   * The page's clock (s, as frames give it) from which the first frame counts its time. Without
+   * it the first frame advances nothing; a resumed show counts from its boot, so the time spent
+   * loading before the first frame is not lost to its audiences.
+   */
+  since?: number;
   /** Runs at the start of every frame and step, paused or not (continuous values land here). */
   beforeAdvance?: () => void;
   /** How dream time moves on (the runtime's: a replayed log applies its entries at each step). */
@@ -53,7 +59,7 @@ export interface DreamClockOptions {
 export const createDreamClock = (store: DreamStore, options: DreamClockOptions = {}): DreamClock => {
   const listeners = new Set<(sync: boolean) => void>();
   let isPaused = false;
-  let lastNow: number | null = null;
+  let lastNow: number | null = options.since ?? null;
   let source: (() => number) | null = null;
   let lastSource: number | null = null;
   let longFramesUntil: number | null = null;
@@ -105,7 +111,8 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
       }
       lastNow = now;
       longFramesUntil ??= now + (options.longFramesFor ?? 0);
-      const cap = source || now <= longFramesUntil ? MAX_SOURCE_DT : MAX_FRAME_DT;
+      // In the long-frames window a frame is taken in full up to the window's length.
+      const cap = source ? MAX_SOURCE_DT : now <= longFramesUntil ? Math.max(MAX_SOURCE_DT, options.longFramesFor ?? 0) : MAX_FRAME_DT;
       if (!isPaused && dt > 0) move(Math.min(dt, cap));
       notify(false);
     },

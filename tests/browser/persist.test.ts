@@ -25,9 +25,12 @@ describe('nothing the performer did is lost on a reload', () => {
     });
     await performer.waitForTimeout(300);
     const before = await state(performer);
+    // The performer reloads its own tab: the one in front.
+    await performer.bringToFront();
     await performer.reload();
     await performer.waitForFunction(() => typeof window.dreamscape?.state === 'function');
     const after = await state(performer);
+
     expect(after.act.index).toBe(2);
     expect(after.mood.arousal).toBeCloseTo(0.91, 9);
     expect(after.dreamers[0]!.presence).toBeCloseTo(0.17, 9);

@@ -47,6 +47,10 @@ describe('a clock that resumed a show', () => {
     expect(clock.time()).toBeCloseTo(0.9, 9);
     clock.frame(111);
     expect(clock.time()).toBeCloseTo(0.9 + MAX_FRAME_DT, 9);
+    // A resumed page counts its first frame from its boot.
+    const resumed = createDreamClock(createDreamStore(fixtureState()), { longFramesFor: 10, since: 50 });
+    resumed.frame(53.5);
+    expect(resumed.time()).toBeCloseTo(3.5, 9);
     const plain = createDreamClock(createDreamStore(fixtureState()));
     plain.frame(100);
     plain.frame(100.9);
