@@ -25,8 +25,9 @@ export interface RelayOptions {
   url: string;
   room: string;
   /**
-   * The performer publishes states and answers the clock; an audience device listens to states and
-   * asks the clock. Each subscribes only to what its role may (the relay refuses anything else).
+   * The performer publishes states, answers the clock and listens to the states (to hear another
+   * performer in the room); an audience device listens to states and asks the clock. Each
+   * subscribes only to what its role may (the relay refuses anything else).
    */
   role: 'performer' | 'audience';
   /** The performer's credential; an audience connects without one. */
