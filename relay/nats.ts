@@ -246,7 +246,8 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
         const text = b.toString('utf8');
         log += text;
         if (options.echo) process.stderr.write(text);
-        if (!ready && /Server is ready/.test(log)) {
+        // This launch's log only: after a restart the earlier run's "ready" is in `log` too.
+        if (!ready && /Server is ready/.test(log.slice(logFrom))) {
           ready = true;
           const m = /Listening for websocket clients on wss?:\/\/\S*:(\d+)/.exec(log.slice(logFrom));
           if (m) wsPort = Number(m[1]);

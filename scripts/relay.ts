@@ -26,10 +26,11 @@ import { createReadStream, existsSync, lstatSync, readFileSync, realpathSync, rm
 import type { Stats } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, newNkey, newSecret, nkeyFromSeed, nodeWsFactory, SECRET_PATTERN, startRelayServer, writePrivateFile } from '../relay/nats.ts';
+import { newNkey, newSecret, nkeyFromSeed, nodeWsFactory, SECRET_PATTERN, startRelayServer, writePrivateFile } from '../relay/nats.ts';
 import type { RelayServer } from '../relay/nats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -318,14 +319,13 @@ export const serveStatic = (dir: string, host: string, port: number, options: St
     server.listen(port, host, () => resolveServer(server));
   });
 
-const portFree = async (host: string, port: number): Promise<number> => {
-  if (port === 0) return freePort(host);
-  return new Promise((r) => {
+/** `port` if it is free on host now, else -1. */
+const portFree = async (host: string, port: number): Promise<number> =>
+  new Promise((r) => {
     const s = createServer();
     s.once('error', () => r(-1));
     s.listen(port, host, () => s.close(() => r(port)));
   });
-};
 
 const withHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -437,30 +437,27 @@ const main = async () => {
   // other kind (nobody has it). Made or read after the build: they cannot end up in the bundle.
   const serverCredentials = (s: PerformerSecret) => ({ secret: s.kind === 'password' ? s.value : newSecret(), nkey: s.kind === 'nkey' ? nkeyFromSeed(s.value) : newNkey() });
   let { secret, nkey } = serverCredentials(performerSecret);
-  let port = await portFree(args.host, args.port);
+  // Port 0: the server picks a free one itself when it listens (no window for another program to
+  // take a port found free a moment before).
+  let port = args.port === 0 ? 0 : await portFree(args.host, args.port);
   if (port < 0) {
     info(`relay: port ${args.port} is taken; using a free one`);
-    port = await freePort(args.host);
+    port = 0;
   }
-  let wsPort = await portFree(args.host, args.wsPort);
+  let wsPort = args.wsPort === 0 ? 0 : await portFree(args.host, args.wsPort);
   if (wsPort < 0) {
     info(`relay: port ${args.wsPort} is taken; using a free one`);
-    wsPort = await freePort(args.host);
+    wsPort = 0;
   }
   let relay: RelayServer = await startRelayServer({ room: args.room, host: args.host, wsPort, secret, nkey, echo: args.verbose });
+  // A restart of nats-server takes the same port again.
+  wsPort = relay.wsPort;
   const relayUrl = args.relayUrl ?? relay.wsUrl;
   const http = await serveStatic(args.dist, args.host, port, { relayUrls: [...new Set([relay.wsUrl, relayUrl])] });
+  port = (http.address() as AddressInfo).port;
   const httpBase = `http://${withHost(args.host)}:${port}`;
   const urls = showUrls(httpBase, args.room, relayUrl, credentialOf(performerSecret));
   info(`relay: nats-server (pid ${relay.pid()}) on ${relay.wsUrl}, the app from ${args.dist} on ${httpBase}; room '${args.room}'. Ctrl-C stops both.`);
-  process.stdout.write(`performer: ${urls.performer}\n`);
-  process.stdout.write(`audience: ${urls.audience}\n`);
-  const pidFile = args.secretFile === undefined ? null : pidFileOf(args.secretFile);
-  if (pidFile) {
-    const record: RelayPidFile = { pid: process.pid, performer: urls.performer.slice(0, urls.performer.indexOf('#')), relay: relay.wsUrl, kind };
-    writePrivateFile(pidFile, `${JSON.stringify(record)}\n`);
-  }
-
   let stopping = false;
   // SIGHUP: a new performer secret (from --secret-file, which --rotate has just rewritten, or
   // fresh), and nats-server reloads with it. Audience devices stay connected.
@@ -473,8 +470,9 @@ const main = async () => {
           info('relay: SIGHUP, but the secret file holds the same secret: nothing to rotate');
           return;
         }
-        ({ secret, nkey } = serverCredentials(next));
-        await relay.rotate({ secret, nkey });
+        const credentials = serverCredentials(next);
+        await relay.rotate(credentials);
+        ({ secret, nkey } = credentials);
         performerSecret = next;
         info(`relay: rotated the performer's secret${args.secretFile !== undefined ? ` (from ${args.secretFile})` : ''}; the old one is refused, audience devices stay connected`);
         if (args.secretFile === undefined) process.stdout.write(`performer: ${showUrls(httpBase, args.room, relayUrl, credentialOf(next)).performer}\n`);
@@ -483,6 +481,15 @@ const main = async () => {
       }
     });
   });
+  // The pid file first: once the URLs are out, --rotate can find this relay.
+  const pidFile = args.secretFile === undefined ? null : pidFileOf(args.secretFile);
+  if (pidFile) {
+    const record: RelayPidFile = { pid: process.pid, performer: urls.performer.slice(0, urls.performer.indexOf('#')), relay: relay.wsUrl, kind };
+    writePrivateFile(pidFile, `${JSON.stringify(record)}\n`);
+  }
+  process.stdout.write(`performer: ${urls.performer}\n`);
+  process.stdout.write(`audience: ${urls.audience}\n`);
+
   // Keep the relay up: if nats-server dies, start it again (devices reconnect by themselves).
   void (async () => {
     for (;;) {
