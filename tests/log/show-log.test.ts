@@ -64,7 +64,7 @@ describe('the show log', () => {
     live.forEach((s, i) => expectClose(logStateAt(checked.log, i), s, 1e-9, `t=${i}`));
     // and the show did change: another preset's dreamers at the end
     expect(live.at(-1)!.preset).toBe('dream-hub');
-  });
+  }, 60_000);
 
   it('replays from a snapshot as from the start', () => {
     const start = preset('dream-temple');
@@ -75,7 +75,7 @@ describe('the show log', () => {
     const log = recorder.log();
     const mid = replayTo(log, 17);
     expectClose(viewOf(replayTo(log, 33, mid).tl), logStateAt(log, 33));
-  });
+  }, 60_000);
 
   it('a one-hour show with a fader moved all along fits, and says its size', () => {
     const start = preset('dream-temple');
