@@ -68,8 +68,9 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
       for (const b of bindings) {
         schema[b.key] = {
           ...levaInput(b, getParam(d, b.path)),
-          onChange: (v: ParamValue, _path: string, ctx: { initial: boolean }) => {
-            if (ctx.initial) return;
+          onChange: (v: ParamValue, _path: string, ctx: { initial: boolean; fromPanel?: boolean }) => {
+            // Only the performer's hand: a value pushed in from the store (rounded to 1e-3 below) is not an input.
+            if (ctx.initial || ctx.fromPanel === false) return;
             const now = store.getState().dream;
             let current: ParamValue;
             try {
