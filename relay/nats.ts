@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,12 +209,17 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
   // credential never goes through the environment (other users' `ps e` cannot see it, and a
   // reload re-reads the file).
   const dir = mkdtempSync(join(tmpdir(), 'dreamscape-relay-'));
-  chmodSync(dir, 0o700);
-  privateDirs.add(dir);
-  killOnExit();
   const config = join(dir, 'nats-server.conf');
-  writeFileSync(config, readFileSync(CONFIG, 'utf8'), { mode: 0o600 });
-  writePrivateFile(join(dir, 'performer.conf'), performerConf(secret, nkey.publicKey));
+  /** Write the private folder's files (again after a stop removed them: a stopped server may be restarted). */
+  const writeConfig = () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    privateDirs.add(dir);
+    writeFileSync(config, readFileSync(CONFIG, 'utf8'), { mode: 0o600 });
+    writePrivateFile(join(dir, 'performer.conf'), performerConf(secret, nkey.publicKey));
+  };
+  writeConfig();
+  killOnExit();
   let log = '';
   let proc: ChildProcess;
   let exitedP: Promise<number | null>;
@@ -336,6 +341,7 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
     restart: async ({ crash = false, downMs = 0 } = {}) => {
       await stopNow(crash ? 'SIGKILL' : 'SIGTERM');
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      if (!existsSync(config)) writeConfig();
       await launchRetrying();
     },
     exited: () => exitedP,
