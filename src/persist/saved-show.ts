@@ -2,6 +2,7 @@ import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS, validateShowLog } f
 import type { DreamState, ShowLog, Timeline } from '../model/index.ts';
 import type { AudioDevices } from '../sync/protocol.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
+import { dreamStateSchema, inspectShape } from '../sync/validate.ts';
 
 /**
  * A performer's show as kept in the browser, so a reload (the tab's session storage) or a new tab
@@ -88,9 +89,12 @@ export const dreamToResume = (show: SavedShow, nowMs: number): Timeline => {
   return advanceTimeline(kept, away);
 };
 
-/** PROVISIONAL: replaced by the wire's dream-state schema (src/sync) once it lands. */
+/** A kept dream is checked as one from the wire is (src/sync/validate.ts): shape, then the schema. */
 export const checkDream: DreamCheck = (dream) => {
-  const d = dream as Partial<DreamState> | null;
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.acts) || !Array.isArray(d.dreamers) || typeof d.clock !== 'number' || typeof d.show !== 'object') return { ok: false, problem: 'not a dream state' };
-  return { ok: true, dream: d as DreamState };
+  const shape = inspectShape(dream);
+  if (shape) return { ok: false, problem: `${shape.path}: ${shape.message}` };
+  const r = dreamStateSchema.safeParse(dream);
+  if (r.success) return { ok: true, dream: r.data as DreamState };
+  const issue = r.error.issues[0];
+  return { ok: false, problem: `$.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not a dream state'}` };
 };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { reduce, timelineTime } from '../../src/model/index.ts';
+import { readFileSync } from 'node:fs';
+import { reduce, resolvePreset, timelineTime, validatePreset } from '../../src/model/index.ts';
 import { startKeepingShow } from '../../src/persist/keep-show.ts';
 import { checkDream, decodeSavedShow, dreamToResume, encodeSavedShow } from '../../src/persist/saved-show.ts';
 import type { ShowDb, Stored } from '../../src/persist/show-storage.ts';
@@ -38,6 +39,17 @@ describe('a kept show', () => {
     const broken = JSON.parse(text) as { dream: unknown };
     broken.dream = { nothing: true };
     expect(decodeSavedShow(JSON.stringify(broken), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('its dream') });
+  });
+
+  it('a kept dream is checked as dreams from the wire are, private dreamers in full (it never leaves the machine)', () => {
+    for (const id of ['dream-hub', 'dream-temple', 'sleep-square']) {
+      const r = validatePreset(JSON.parse(readFileSync(new URL(`../../presets/${id}.json`, import.meta.url), 'utf8')));
+      if (!r.ok) throw new Error(id);
+      const dream = reduce(resolvePreset(r.preset), { type: 'fracture' });
+      expect(checkDream(dream)).toEqual({ ok: true, dream });
+    }
+    expect(checkDream({ ...fixtureState(), tempo: 'fast' })).toMatchObject({ ok: false, problem: expect.stringContaining('tempo') });
+    expect(checkDream({ ...fixtureState(), mosaic: { ...fixtureState().mosaic, tiles: 1e9 } })).toMatchObject({ ok: false });
   });
 
   it('a reloaded tab resumes where the audiences are now: moved on by the time away, unless paused or long gone', () => {
