@@ -1,4 +1,4 @@
-import { applyLogAction, entriesBefore, logDuration, newCursor, replayTo, timelineOf, logStart, TICK_SECONDS } from '../model/index.ts';
+import { applyDue, applyLogAction, entriesBefore, logDuration, newCursor, replayTo, timelineOf, logStart, TICK_SECONDS } from '../model/index.ts';
 import type { DreamState, LogCursor, LogEntry, ShowLog, Timeline } from '../model/index.ts';
 import { replaceDream } from '../store/dream-store.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -43,11 +43,9 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
       return c;
     },
   };
-  const replayDue = (base: DreamState): DreamState => {
-    const r = replayTo(log, base.clock, { tl: { base, ahead: 0 }, cursor }, counting);
-    cursor = r.cursor;
-    return r.tl.base;
-  };
+  // The entries due at the base's step, applied there (replayTo at exactly a step's time would
+  // give the state before them, so nothing was ever applied while the clock moved).
+  const replayDue = (base: DreamState): DreamState => applyDue(log, cursor, base, counting);
   const pointAt = (t: number): Point => {
     let best: Point = snapshots.get(0)!;
     for (const [at, p] of snapshots) if (at <= t + TICK_SECONDS / 2 && at > best.tl.base.clock) best = p;

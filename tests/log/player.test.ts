@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logStart, resolvePreset, validatePreset } from '../../src/model/index.ts';
+import type { DreamState, Preset } from '../../src/model/index.ts';
+import { createRecorder } from '../../src/log/recorder.ts';
+import { createPlayer } from '../../src/log/player.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import { createDreamStore } from '../../src/store/dream-store.ts';
+import { expectClose } from '../model/close.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const preset = (id: string): Preset => {
+  const r = validatePreset(JSON.parse(readFileSync(join(root, 'presets', `${id}.json`), 'utf8')));
+  if (!r.ok) throw new Error(id);
+  return r.preset;
+};
+
+/**
+ * The player on the runtime (what replay() and a page's clock use), not only the model's
+ * logStateAt: a log played onto a runtime whose clock moves in steps of any size gives the live
+ * show's state at every second.
+ */
+describe('the show log player', () => {
+  it('applies its entries as the clock moves: the live states at every second, in steps of 1 s and of 1/24 s', () => {
+    const start = preset('dream-temple');
+    const runtime = createRuntime(createDreamStore(resolvePreset(start, { seed: 9 })));
+    const recorder = createRecorder({ preset: start, seed: 9 });
+    runtime.start(recorder);
+    runtime.clock.pause();
+    const live: DreamState[] = [runtime.store.getState().dream];
+    for (let f = 1; f <= 40 * 30; f++) {
+      const t = (f - 1) / 30;
+      const at = (s: number) => Math.abs(t - s) < 1 / 60;
+      if (at(2)) runtime.act({ type: 'set', path: 'mood.arousal', value: 0.9, seconds: 5 }, 'panel');
+      if (at(4)) runtime.act({ type: 'fracture', amount: 0.7 }, 'key');
+      if (at(9)) runtime.act({ type: 'restabilize' }, 'key');
+      if (at(15)) runtime.act({ type: 'act', to: 'next' }, 'cue');
+      if (at(22)) runtime.act({ type: 'panic' }, 'key');
+      if (at(23.5)) runtime.act({ type: 'recover' }, 'key');
+      if (t > 10 && t < 30) runtime.modulate('depth', 0.5 + 0.4 * Math.sin(t), { source: 'midi' });
+      runtime.clock.step(1 / 30);
+      if (f % 30 === 0) live.push(runtime.store.getState().dream);
+    }
+    const log = recorder.log();
+    for (const dt of [1, 1 / 24]) {
+      const replay = createRuntime(createDreamStore(logStart(log)));
+      replay.clock.pause();
+      createPlayer(replay, log).seek(0);
+      for (let i = 1; i < live.length; i++) {
+        while (live[i]!.clock - replay.clock.time() > 1e-9) replay.clock.step(Math.min(dt, live[i]!.clock - replay.clock.time()));
+        expectClose(replay.store.getState().dream, live[i], 1e-9, `dt=${dt}, t=${i}`);
+      }
+    }
+    expect(live[6]!.mosaic.fracture).toBeGreaterThan(0.5);
+  });
+});
