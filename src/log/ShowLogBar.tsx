@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { createPortal } from 'react-dom';
 import { useRuntime } from '../store/react.tsx';
 import { showNotice } from '../controls/notices.ts';
 import { actMarks, openShowText, showFileName } from './show-file.ts';
@@ -29,8 +28,9 @@ const FOLLOW_MS = 200;
 
 /**
  * The show log for the performer: Save show (the log as a file), Open show… (a file, checked, then
- * replayed), and while a log plays a strip above the live actions: play/pause, a scrub bar in
- * dream seconds with the acts marked, and take over (live inputs are off until then).
+ * replayed), and while a log plays: play/pause, a scrub bar in dream seconds with the acts marked,
+ * and take over (live inputs are off until then). It sits in the side column, clear of the
+ * symphony's gate and the notices.
  */
 export const ShowLogBar = () => {
   const runtime = useRuntime();
@@ -73,7 +73,7 @@ export const ShowLogBar = () => {
         />
       </label>
       {status.playing ? <span className="show-replaying">replaying</span> : null}
-      {status.playing ? createPortal(<ReplayStrip status={status} />, document.body) : null}
+      {status.playing ? <ReplayStrip status={status} /> : null}
     </section>
   );
 };
@@ -126,19 +126,27 @@ const ReplayStrip = ({ status }: { status: ReplayStatus }) => {
   const actNames = store.getState().dream.acts;
   return (
     <div className="replay-strip" role="group" aria-label="replay">
-      <button
-        type="button"
-        className="replay-play"
-        data-testid="show-play"
-        aria-label={paused ? 'play' : 'pause'}
-        onClick={() => {
-          if (clock.paused()) clock.resume();
-          else clock.pause();
-          setPaused(clock.paused());
-        }}
-      >
-        {paused ? '▶' : '❚❚'}
-      </button>
+      <div className="replay-row">
+        <button
+          type="button"
+          className="replay-play"
+          data-testid="show-play"
+          aria-label={paused ? 'play' : 'pause'}
+          onClick={() => {
+            if (clock.paused()) clock.resume();
+            else clock.pause();
+            setPaused(clock.paused());
+          }}
+        >
+          {paused ? '▶' : '❚❚'}
+        </button>
+        <span className="replay-time" data-testid="show-time">
+          {clockText(now)} / {clockText(max)}
+        </span>
+        <button type="button" className="replay-takeover" data-testid="show-takeover" onClick={() => showLog?.takeOver()}>
+          Take over
+        </button>
+      </div>
       <div className="replay-track">
         <input
           type="range"
@@ -161,12 +169,6 @@ const ReplayStrip = ({ status }: { status: ReplayStatus }) => {
           {status.duration > 0 && status.duration < max ? <span className="replay-end" style={{ left: `${(status.duration / max) * 100}%` }} title="the log ends here: the acts play on by themselves" /> : null}
         </div>
       </div>
-      <span className="replay-time" data-testid="show-time">
-        {clockText(now)} / {clockText(max)}
-      </span>
-      <button type="button" className="replay-takeover" data-testid="show-takeover" onClick={() => showLog?.takeOver()}>
-        Take over
-      </button>
       <p className="replay-note">Replaying a show log: live inputs are off until you take over.</p>
     </div>
   );
