@@ -2,6 +2,7 @@ import { advance, replaceDream } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { frameReference, STALE_FRAME_MS } from './frames.ts';
 import type { FrameClock } from './frames.ts';
+import { startGlider } from './glide.ts';
 import { HEARTBEAT_MS, MAX_CATCH_UP_S, PERFORMER_SILENCE_MS, PROTOCOL } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
 import { StateDecoder } from './state-message.ts';
@@ -11,6 +12,12 @@ import type { DreamState } from '../model/index.ts';
 interface Taken {
   m: StateMessage;
   dream: DreamState;
+}
+
+/** A patch taken: its seq and the fields it carries. */
+interface Patch {
+  seq: number;
+  fields: Partial<DreamState>;
 }
 
 export interface AudienceSync {
@@ -26,8 +33,11 @@ export interface AudienceSync {
   audioHere(): boolean;
   /** The dream time (s) added to the last state to bring it to the performer's dream time now. */
   lastCatchUp(): number;
-  /** States taken so far. */
+  /** States and patches taken so far. */
   received(): number;
+  /** Params messages taken so far, and paths gliding now. */
+  paramsReceived(): number;
+  gliding(): number;
   /** The performer this device follows (its `from`), or null before the first state. */
   following(): string | null;
   /** States not taken because they came from another performer (or one standing by). */
@@ -55,6 +65,11 @@ export interface AudienceSyncOptions {
    * came. Not given, a state is applied when it comes.
    */
   onFrame?: (fn: () => void) => () => void;
+  /**
+   * The page's frames for gliding continuous values (the clock's onAdvance; given also where states
+   * are applied when they come). Without it, a 16 ms timer while anything glides.
+   */
+  glideFrame?: (fn: () => void) => () => void;
 }
 
 /** Whether a device plays the symphony: the performer chose the audience, and all or this device. */
@@ -91,6 +106,12 @@ const CATCH_UP_STEP_S = 0.25;
  * `takeover` is later than the followed one's). A performer standing by (`standby`) is never
  * taken; if the followed one stands by, the lock is let go and the performer that holds the room
  * is taken at once. A reloaded performer tab keeps its `from`, so it is followed at once.
+ *
+ * Between full states it takes the followed performer's patches (merged into its dream) and
+ * params (glided to, frame by frame: src/sync/glide.ts), in the order of their seq: anything not
+ * newer than the last message taken is dropped, and a patch that comes while a state waits for
+ * its frame is applied after it. A patch whose acts are unknown here is skipped; the next
+ * heartbeat brings everything.
  */
 export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: string, options: AudienceSyncOptions = {}): AudienceSync => {
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
@@ -109,11 +130,14 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
   let catchUp = 0;
   let received = 0;
   const listeners = new Set<() => void>();
+  let paramsReceived = 0;
+  const glider = startGlider(store, { now, ...(options.glideFrame ? { onFrame: options.glideFrame } : {}) });
   const apply = ({ m, dream }: Taken) => {
     const t = now();
     catchUp = catchUpSeconds(m, frames ? frames.reference(t) : frameReference(t, null), offset());
     replaceDream(store, dream);
     for (let left = catchUp; left > 1e-9; left -= CATCH_UP_STEP_S) advance(store, Math.min(CATCH_UP_STEP_S, left));
+    glider.replaced(m.seq);
     const devicesChanged = JSON.stringify(m.devices) !== JSON.stringify(devices);
     if (m.audio !== audio || devicesChanged) {
       audio = m.audio;
@@ -122,18 +146,50 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       for (const fn of listeners) fn();
     }
   };
+  /** A patch: its fields merged into the dream where it stands (the base; the time past it kept). */
+  const applyPatch = ({ seq, fields }: Patch) => {
+    const { base, ahead } = store.getState();
+    replaceDream(store, { base: { ...base, ...fields }, ahead });
+    glider.replaced(seq);
+  };
   const decoder = new StateDecoder();
   let pending: Taken | null = null;
+  /** Patches that came after the pending state (or with none pending), in order. */
+  let pendingPatches: Patch[] = [];
   let pendingTimer: ReturnType<typeof setTimeout> | null = null;
   const applyPending = () => {
     if (pendingTimer) clearTimeout(pendingTimer);
     pendingTimer = null;
     const m = pending;
+    const patches = pendingPatches;
     pending = null;
+    pendingPatches = [];
     if (m) apply(m);
+    for (const p of patches) applyPatch(p);
   };
   const unsubscribeFrame = options.onFrame?.(applyPending);
   const unsubscribe = carrier.onMessage((m) => {
+    if (m.kind === 'patch' || m.kind === 'params') {
+      // Only from the followed performer, and only newer than anything taken from it.
+      if (lastFrom === '' || m.from !== lastFrom || m.seq <= lastSeq) return;
+      lastSeq = m.seq;
+      lastHeard = now();
+      if (m.kind === 'params') {
+        paramsReceived++;
+        glider.target(m.values, m.seq);
+        return;
+      }
+      const fields = decoder.patch(m);
+      if (!fields) return;
+      received++;
+      if (!options.onFrame) {
+        applyPatch({ seq: m.seq, fields });
+        return;
+      }
+      pendingPatches.push({ seq: m.seq, fields });
+      pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
+      return;
+    }
     if (m.kind !== 'state') return;
     const t = now();
     if (m.from === lastFrom) {
@@ -169,6 +225,8 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       return;
     }
     pending = { m, dream };
+    // The patches waiting were sent before this state: it holds them.
+    pendingPatches = [];
     pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
   });
   carrier.send({ kind: 'hello', protocol: PROTOCOL, id });
@@ -183,6 +241,8 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     audioHere: () => here,
     lastCatchUp: () => catchUp,
     received: () => received,
+    paramsReceived: () => paramsReceived,
+    gliding: () => glider.active(),
     following: () => (lastFrom === '' ? null : lastFrom),
     ignored: () => ignored,
     otherPerformer: () => (other && now() - other.at < PERFORMER_SILENCE_MS ? { id: other.id, lastHeardMs: now() - other.at } : null),
@@ -196,6 +256,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       leave();
       unsubscribe();
       unsubscribeFrame?.();
+      glider.stop();
       if (pendingTimer) clearTimeout(pendingTimer);
       listeners.clear();
     },

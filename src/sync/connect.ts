@@ -29,7 +29,7 @@ export interface SyncOptions {
   credential?: CredentialSource;
   /** This device's name (`?device=`), for the performer's choice of devices that play the symphony. */
   device?: string;
-  /** The dream clock's per-frame hook (clock.onAdvance): an audience device applies relayed states there. */
+  /** The dream clock's per-frame hook (clock.onAdvance): an audience device applies relayed states there, and glides continuous values. */
   onFrame?: (fn: () => void) => () => void;
   /** Node only: a WebSocket for the relay carrier. */
   wsFactory?: RelayOptions['wsFactory'];
@@ -171,6 +171,8 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
     // Between devices a state is applied at the next frame, set to the performer's dream time
     // there; in one browser (microseconds away) at once, every state, as the stage always did.
     ...(options.onFrame && options.relay !== undefined ? { onFrame: options.onFrame } : {}),
+    // Continuous values glide frame by frame between the performer's params messages, either way.
+    ...(options.onFrame ? { glideFrame: options.onFrame } : {}),
   });
   const update = () => store.setState({ audioHere: sync.audioHere() });
   sync.onChange(update);

@@ -7,7 +7,7 @@ import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX
 
 /**
  * The carrier between devices: NATS over WebSocket, straight from the browser to the relay
- * (`npm run relay`). One room is two subjects: the performer publishes every state on
+ * (`npm run relay`). One room is two subjects: the performer publishes every state, patch and params message on
  * `dreamscape.<room>.state`, which every device subscribes to; devices ask the performer's clock
  * by request/reply on `dreamscape.<room>.clock`. The relay lets only the performer's credential
  * publish state; a device without it may subscribe and ask the clock, nothing else.
@@ -206,9 +206,10 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     ready: () => ready,
     connection: () => nc,
     send: (m) => {
-      // Only states cross a relay (an audience's hello is its first clock ping). While the link
-      // is down nothing is queued: the state sent on reconnect supersedes anything missed.
-      if (m.kind !== 'state' || !nc || link.get().state !== 'connected') return;
+      // Only the performer's messages cross a relay (states, patches, params; an audience's hello
+      // is its first clock ping). While the link is down nothing is queued: the state sent on
+      // reconnect supersedes anything missed.
+      if ((m.kind !== 'state' && m.kind !== 'patch' && m.kind !== 'params') || !nc || link.get().state !== 'connected') return;
       nc.publish(subject.state, encode(m));
     },
     onMessage: (fn) => {

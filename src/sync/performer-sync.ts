@@ -1,11 +1,12 @@
+import type { DreamState } from '../model/index.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { frameReference } from './frames.ts';
 import type { FrameClock } from './frames.ts';
 import { freshIdentity } from './performer-id.ts';
 import type { PerformerIdentity } from './performer-id.ts';
-import { HEARTBEAT_MS, PERFORMER_SILENCE_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
+import { HEARTBEAT_MS, PARAMS_MIN_MS, PERFORMER_SILENCE_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, ClockReply, StateMessage } from './protocol.ts';
-import { StateEncoder } from './state-message.ts';
+import { changedFields, changedParams, StateEncoder } from './state-message.ts';
 
 export type AudioChoice = 'auto' | AudioPlace;
 
@@ -36,6 +37,8 @@ export interface PerformerSync {
   onChange(fn: () => void): () => void;
   /** Messages sent so far (for stats). */
   sent(): number;
+  /** Messages sent so far by kind: full states, patches (discrete changes), params (continuous values). */
+  sentByKind(): { state: number; patch: number; params: number };
   /** The last seq sent (it goes on across reloads of the tab). */
   seq(): number;
   /** Another performer heard within PERFORMER_SILENCE_MS (the most recent), or null. */
@@ -69,6 +72,8 @@ export interface PerformerSyncOptions {
   frames?: FrameClock;
   /** Most devices counted (over the relay, by their clock pings) at once. */
   maxDevices?: number;
+  /** Least time between two params messages (ms; PARAMS_MIN_MS: 20 a second). */
+  paramsMinMs?: number;
 }
 
 /**
@@ -80,9 +85,15 @@ export const GREET_MIN_MS = 250;
 export const MAX_DEVICES = 5000;
 
 /**
- * The performer sends its full state on every change that did not come from the clock (an action,
- * a preset), at once, and the whole state again every second; audiences tick their own clock in
- * between, so the same dream runs everywhere without streaming 60 states a second. Over a relay it
+ * The performer sends what changed, and the whole state every second; audiences tick their own
+ * clock in between, so the same dream runs everywhere without streaming 60 states a second:
+ * - a discrete change (an action, a cue, a preset: `revision`) at once, as a patch of the
+ *   top-level fields it touched (src/sync/state-message.ts), never the action;
+ * - continuous values (modulate: `modulation`, once a frame) at most every PARAMS_MIN_MS, the
+ *   latest value of each path, as a params message (devices glide between them);
+ * - the whole state with the acts every HEARTBEAT_MS, on greetings and reconnections, and when
+ *   where the symphony plays changes (then without the acts unless they are new).
+ * All of it is the audience's projection of the dream (src/sync/projection.ts). Over a relay it
  * also answers the devices' clock pings, counts devices by them, greets a new or returning device
  * with the state at once, and sends the state as soon as its own link comes back.
  *
@@ -101,6 +112,10 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   const firstSeq = options.seqStart ?? 1;
   let seq = firstSeq - 1;
   let sentCount = 0;
+  const byKind = { state: 0, patch: 0, params: 0 };
+  const paramsMinMs = options.paramsMinMs ?? PARAMS_MIN_MS;
+  /** Continuous values moved since the last params message: path → latest value. */
+  const pendingParams = new Map<string, number>();
   const maxDevices = options.maxDevices ?? MAX_DEVICES;
   let notCounted = 0;
   /** Other performers heard: id → what they said last and when (this page's clock). */
@@ -163,7 +178,41 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       ...(standby() ? { standby: true } : {}),
     };
     sentCount++;
+    byKind.state++;
+    // The whole state holds every value moved so far: the params waiting are in it.
+    pendingParams.clear();
     carrier.send(encoder.message(header, dream, withActs));
+  };
+  /** A discrete change: the fields it touched, at once (a performer standing by sends only its heartbeats). */
+  const sendPatch = (before: DreamState, after: DreamState, view: DreamState) => {
+    if (standby()) return;
+    const fields = changedFields(before, after);
+    const m = encoder.patch({ from: me.id, seq: ++seq, sentAt: now() }, view, fields);
+    sentCount++;
+    byKind.patch++;
+    carrier.send(m);
+  };
+  let paramsTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastParams = -Infinity;
+  const flushParams = () => {
+    paramsTimer = null;
+    if (pendingParams.size === 0) return;
+    if (standby()) {
+      pendingParams.clear();
+      return;
+    }
+    lastParams = now();
+    const values = Object.fromEntries(pendingParams);
+    pendingParams.clear();
+    sentCount++;
+    byKind.params++;
+    carrier.send({ kind: 'params', protocol: PROTOCOL, from: me.id, seq: ++seq, sentAt: lastParams, values });
+  };
+  const moved = (before: DreamState, after: DreamState, view: DreamState) => {
+    const values = changedParams(before, after, view);
+    if (values.size === 0) return;
+    for (const [p, v] of values) pendingParams.set(p, v);
+    paramsTimer ??= setTimeout(flushParams, Math.max(0, lastParams + paramsMinMs - now()));
   };
   let lastGreet = -Infinity;
   let greetTimer: ReturnType<typeof setTimeout> | null = null;
@@ -197,7 +246,9 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
     return isNew;
   };
   const unsubscribeStore = store.subscribe((s, prev) => {
-    if (s.revision !== prev.revision) send();
+    // (A change both discrete and continuous, from a replayed log's step, is one patch: its fields hold both.)
+    if (s.revision !== prev.revision) sendPatch(prev.base, s.base, s.dream);
+    else if (s.modulation !== prev.modulation) moved(prev.base, s.base, s.dream);
   });
   let wasStandby = false;
   /** Standing by or back: say so (the panel) and send at once (devices learn it). */
@@ -289,6 +340,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       return () => listeners.delete(fn);
     },
     sent: () => sentCount,
+    sentByKind: () => ({ ...byKind }),
     seq: () => seq,
     otherPerformer: () => {
       const live = liveOthers();
@@ -313,6 +365,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       options.onSeq?.(seq);
       clearInterval(timer);
       if (greetTimer) clearTimeout(greetTimer);
+      if (paramsTimer) clearTimeout(paramsTimer);
       unsubscribeStore();
       unsubscribeCarrier();
       unsubscribeLink();

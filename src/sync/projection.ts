@@ -110,3 +110,18 @@ const project = (dream: DreamState): DreamState => {
 
 /** The dream as an audience may receive it (see above). Pure; the input is not changed. */
 export const audienceProjection = (dream: DreamState): DreamState => project(dream);
+
+/**
+ * A continuous value as an audience may receive it (a `params` message), its path in the index
+ * form (`dreamers.2.level`, never a dreamer's id): null when the projection hides it, i.e. a
+ * private dreamer's voice level (always 0 in the projection; the device has that already).
+ */
+export const projectParam = (dreamers: readonly Dreamer[], path: string, value: number): { path: string; value: number } | null => {
+  const m = DREAMER_PATH.exec(path);
+  if (!m) return { path, value };
+  const i = /^\d+$/.test(m[1]!) ? Number(m[1]) : dreamers.findIndex((d) => d.id === m[1]);
+  const d = dreamers[i];
+  if (!d) return null;
+  if (d.consent === 'private' && m[2] === 'level') return null;
+  return { path: `dreamers.${i}.${m[2]}`, value };
+};

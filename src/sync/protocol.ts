@@ -77,7 +77,42 @@ export interface PresenceMessage {
   leaving?: boolean;
 }
 
-export type SyncMessage = StateMessage | HelloMessage | PresenceMessage;
+/**
+ * A discrete change (an action, a cue, a script's set), sent at once: the top-level fields of the
+ * audience's projection of the dream that the change touched (a changed `dreamers` or `acts` whole),
+ * never the action itself (a fracture draws from the random state, which a device has only from
+ * the last full state). A device merges them into its current dream; the next heartbeat's full
+ * state corrects anything in between. `seq` is shared with the states: a patch older than the
+ * last message taken is dropped, and one newer than a state waiting for its frame is applied
+ * after it.
+ */
+export interface PatchMessage {
+  kind: 'patch';
+  protocol: typeof PROTOCOL;
+  from: string;
+  seq: number;
+  sentAt: number;
+  /** The acts' key after the change (src/sync/state-message.ts); the acts themselves when it changed. */
+  actsKey: string;
+  dream: Partial<DreamState>;
+}
+
+/**
+ * Continuous values (a fader dragged, later a MIDI CC), at most PARAMS_MIN_MS apart per room: the
+ * latest value of each parameter path moved since the last one (`mood.arousal`,
+ * `dreamers.2.presence`), as the audience's projection shows it (a private dreamer's level never
+ * travels). A device glides each path to its new value over PARAMS_MIN_MS, frame by frame.
+ */
+export interface ParamsMessage {
+  kind: 'params';
+  protocol: typeof PROTOCOL;
+  from: string;
+  seq: number;
+  sentAt: number;
+  values: Record<string, number>;
+}
+
+export type SyncMessage = StateMessage | PatchMessage | ParamsMessage | HelloMessage | PresenceMessage;
 
 /** An audience device asks the performer's clock (request/reply over a relay). */
 export interface ClockRequest {
@@ -131,7 +166,7 @@ export interface Carrier {
   answerClock?(fn: (request: ClockRequest) => ClockReply | null): () => void;
 }
 
-/** NATS subjects of a room: the performer publishes `state`; audiences request on `clock`. */
+/** NATS subjects of a room: the performer publishes `state` (states, patches, params); audiences request on `clock`. */
 export const subjects = (room: string) => ({ state: `dreamscape.${room}.state`, clock: `dreamscape.${room}.clock` });
 
 /** A tiny observable value. */
@@ -153,6 +188,11 @@ export const observable = <T>(initial: T): Observable<T> & { set(next: T): void 
 
 /** The performer re-sends the whole state this often, so a device that missed a message converges. */
 export const HEARTBEAT_MS = 1000;
+/**
+ * Continuous values leave the performer at most once per this many ms (20 a second), and a device
+ * glides to each over the same time, so the picture moves as smoothly as the fader.
+ */
+export const PARAMS_MIN_MS = 50;
 /** An audience window that has not said it is there for this long is taken to be gone. */
 export const PRESENCE_TIMEOUT_MS = 3500;
 /** Over a relay an audience device is heard from by its clock pings (a burst every 10 s). */

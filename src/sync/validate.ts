@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { CONSENTS, DREAMER_PARAMS, eventActionSchema, KEYS, LIMITS, MODES, PARAMS, PATTERNS, VOICES } from '../model/index.ts';
+import { CONSENTS, DREAMER_PARAMS, eventActionSchema, isContinuous, KEYS, LIMITS, MODES, PARAMS, PATTERNS, VOICES } from '../model/index.ts';
+import type { ParamSpec } from '../model/index.ts';
 import type { DreamState } from '../model/index.ts';
 import { PROTOCOL } from './protocol.ts';
-import type { ClockReply, ClockRequest, SyncMessage } from './protocol.ts';
+import type { ClockReply, ClockRequest, ParamsMessage, PatchMessage, SyncMessage } from './protocol.ts';
 
 /**
  * Every message that comes in is checked like a preset before it touches the store: a state
@@ -188,6 +189,55 @@ export const stateMessageSchema = z.strictObject({
   devices: z.union([z.literal('all'), z.array(z.string().max(64)).max(LIMITS.dreamers)]),
 });
 
+/**
+ * A patch: some top-level fields of the dream, each checked as in a state (the acts too, when
+ * they come); at least one. A device merges them into a dream that was whole and valid.
+ */
+export const patchSchema = z.strictObject({
+  kind: z.literal('patch'),
+  protocol,
+  from: z.string().regex(ID_PATTERN),
+  seq: z.number().int().min(1),
+  sentAt: wallMs,
+  actsKey: z.string().max(32),
+  dream: z
+    .strictObject({ ...dreamFields, morph: morphSchema })
+    .partial()
+    .refine((d) => Object.keys(d).length > 0, { message: 'an empty patch' }),
+});
+
+/** The range of a continuous parameter path as the performer sends it (index form), or null. */
+const continuousRange = (path: string): { min: number; max: number } | null => {
+  const spec = (Object.prototype.hasOwnProperty.call(PARAMS, path) ? PARAMS[path as keyof typeof PARAMS] : null) as ParamSpec | null;
+  if (spec) return spec.kind === 'number' && isContinuous({ path, spec }) ? { min: spec.min, max: spec.max } : null;
+  const m = /^dreamers\.(0|[1-9]\d{0,2})\.([a-z]+)$/.exec(path);
+  if (!m || Number(m[1]) >= LIMITS.dreamers || !Object.prototype.hasOwnProperty.call(DREAMER_PARAMS, m[2]!)) return null;
+  const f = DREAMER_PARAMS[m[2] as keyof typeof DREAMER_PARAMS] as ParamSpec;
+  return f.kind === 'number' && isContinuous({ path, spec: f }) ? { min: f.min, max: f.max } : null;
+};
+
+/**
+ * Params: continuous values by path, each a known continuous parameter (index form for dreamers)
+ * within its range; at least one, at most every such path there is.
+ */
+export const paramsSchema = z.strictObject({
+  kind: z.literal('params'),
+  protocol,
+  from: z.string().regex(ID_PATTERN),
+  seq: z.number().int().min(1),
+  sentAt: wallMs,
+  values: z.record(z.string().max(64), z.number()).superRefine((r, ctx) => {
+    const keys = Object.keys(r);
+    if (keys.length === 0 || keys.length > MAX_VALUES) ctx.addIssue({ code: 'custom', message: `${keys.length} values: 1 to ${MAX_VALUES}` });
+    for (const k of keys) {
+      const range = continuousRange(k);
+      const v = r[k]!;
+      if (!range) ctx.addIssue({ code: 'custom', message: `not a continuous parameter: ${JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)}`, path: [k] });
+      else if (!(v >= range.min && v <= range.max)) ctx.addIssue({ code: 'custom', message: `${v} is out of range ${range.min}..${range.max}`, path: [k] });
+    }
+  }),
+});
+
 export const helloSchema = z.strictObject({ kind: z.literal('hello'), protocol, id: z.string().regex(ID_PATTERN) });
 export const presenceSchema = z.strictObject({ kind: z.literal('presence'), protocol, id: z.string().regex(ID_PATTERN), leaving: z.boolean().optional() });
 export const clockRequestSchema = z.strictObject({ kind: z.literal('clock'), protocol, id: z.string().regex(ID_PATTERN) });
@@ -210,8 +260,11 @@ const sameKeys: [
   Same<keyof NonNullable<OutM['target']>, keyof DreamState>,
   Same<Out['glides'][number], DreamState['glides'][number]>,
   Same<z.output<typeof clockRequestSchema>, ClockRequest>,
+  Same<keyof z.output<typeof patchSchema>, keyof PatchMessage>,
+  Same<keyof z.output<typeof patchSchema>['dream'], keyof DreamState>,
+  Same<z.output<typeof paramsSchema>, ParamsMessage>,
   Same<z.output<typeof clockReplySchema>, ClockReply>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 void sameKeys;
 
 // ---- checking -----------------------------------------------------------------------------------
@@ -231,10 +284,12 @@ const bySchema = <T>(schema: z.ZodType, value: unknown): Checked<T> => {
 
 const kindOf = (m: unknown): unknown => (typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as { kind?: unknown }).kind : undefined);
 
-/** A sync message (state, hello or presence) from a window or the relay, checked whole. */
+const SCHEMAS: Record<SyncMessage['kind'], z.ZodType> = { state: stateMessageSchema, patch: patchSchema, params: paramsSchema, hello: helloSchema, presence: presenceSchema };
+
+/** A sync message (state, patch, params, hello or presence) from a window or the relay, checked whole. */
 export const checkSyncMessage = (m: unknown): Checked<SyncMessage> => {
   const kind = kindOf(m);
-  const schema = kind === 'state' ? stateMessageSchema : kind === 'hello' ? helloSchema : kind === 'presence' ? presenceSchema : null;
+  const schema = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SCHEMAS, kind) ? SCHEMAS[kind as SyncMessage['kind']] : null;
   if (!schema) return { ok: false, rejection: { message: `not a sync message (kind ${typeof kind === 'string' ? JSON.stringify(kind.slice(0, 20)) : typeof kind})`, path: '$.kind' } };
   return bySchema<SyncMessage>(schema, m);
 };

@@ -11,7 +11,7 @@ import { actsKey } from '../../src/sync/state-message.ts';
 import { audienceProjection } from '../../src/sync/projection.ts';
 import { dispatch, loadPresetInto } from '../../src/store/dream-store.ts';
 import { observable, PROTOCOL } from '../../src/sync/protocol.ts';
-import type { Carrier, ClockReply, ClockRequest, LinkInfo, StateMessage, SyncMessage } from '../../src/sync/protocol.ts';
+import type { Carrier, ClockReply, ClockRequest, LinkInfo, PatchMessage, StateMessage, SyncMessage } from '../../src/sync/protocol.ts';
 import { parseUrlOptions } from '../../src/app/url-params.ts';
 
 const dream = (): DreamState => {
@@ -245,7 +245,7 @@ describe('performer over a relay', () => {
 });
 
 describe('the acts by key: a state message carries the show script only when it may be new', () => {
-  it('the performer sends the acts first, on heartbeats, greetings and when they change; the changes between are three times smaller', async () => {
+  it('the performer sends the acts first, on heartbeats, greetings and when they change; the states between are three times smaller, and a change is a patch', async () => {
     vi.useFakeTimers();
     const store = createDreamStore(dream());
     const m = memoryCarrier();
@@ -256,6 +256,13 @@ describe('the acts by key: a state message carries the show script only when it 
     expect(states()[0]!.dream.acts!.every((a) => a.note === '')).toBe(true);
     dispatch(store, { type: 'fracture', amount: 0.5 });
     dispatch(store, { type: 'glitch', amount: 0.5 });
+    // a discrete change is a patch under the same key, without the acts
+    const patch = m.sent.at(-1) as PatchMessage;
+    expect(patch.kind).toBe('patch');
+    expect(patch.dream.acts).toBeUndefined();
+    expect(patch.actsKey).toBe(states()[0]!.actsKey);
+    // a state that is not a heartbeat (where the symphony plays changed) leaves them out too
+    sync.setAudioDevices(['pa']);
     const lean = states().at(-1)!;
     expect(lean.dream.acts).toBeUndefined();
     expect(lean.actsKey).toBe(states()[0]!.actsKey);
@@ -263,6 +270,7 @@ describe('the acts by key: a state message carries the show script only when it 
     const small = JSON.stringify(lean).length;
     // (four times before the act notes were left out of what an audience receives: 5.8 KB and 1.6 KB now)
     expect(small).toBeLessThan(full / 3);
+    expect(JSON.stringify(patch).length).toBeLessThan(small / 3);
     // the heartbeat carries them again, for whoever joined or missed them
     await vi.advanceTimersByTimeAsync(1000);
     expect(states().at(-1)!.dream.acts).toBeDefined();
@@ -272,7 +280,8 @@ describe('the acts by key: a state message carries the show script only when it 
     // a preset with other acts: the next message carries the new acts under a new key
     const before = states().at(-1)!.actsKey;
     loadPresetInto(store, JSON.parse(readFileSync(new URL('../../presets/sleep-square.json', import.meta.url), 'utf8')), 'test');
-    const after = states().at(-1)!;
+    const after = m.sent.at(-1) as PatchMessage;
+    expect(after.kind).toBe('patch');
     expect(after.actsKey).not.toBe(before);
     expect(after.dream.acts).toEqual(audienceProjection(store.getState().dream).acts);
     sync.stop();
@@ -296,7 +305,8 @@ describe('the acts by key: a state message carries the show script only when it 
     a.deliver(p.sent.at(-1)!);
     expect(follow.received()).toBe(1);
     dispatch(performer, { type: 'fracture', amount: 0.7 });
-    const lean = p.sent.at(-1) as StateMessage;
+    const lean = p.sent.at(-1) as PatchMessage;
+    expect(lean.kind).toBe('patch');
     expect(lean.dream.acts).toBeUndefined();
     a.deliver(lean);
     expect(follow.received()).toBe(2);
