@@ -4,12 +4,16 @@
  * Starts its own nats-server with the project's relay config on 127.0.0.1 (free ports), connects
  * N simulated audience devices to it over WebSocket (nats-core's wsconnect on the `ws` package,
  * spread over W child processes), and has a performer (the app's own NATS carrier, with the
- * performer's credential) publish real dream-state snapshots (a preset's full state, ~6.7 KB of
- * JSON, ticked every update) at R updates per second (60). Reports delivery latency
- * p50/p95/p99/max, lost updates, connect time, and the server's CPU and memory from
- * /proc/<pid>/stat and /proc/<pid>/status. With --storm the server is restarted halfway through
- * and it reports how long until every device has a state published after the restart
- * (convergeSeconds, from the moment the restart began).
+ * performer's credential) publish. By default the performer is what one really sends in a show
+ * (issue 13): the app's performer sync on its own store, runtime and 60 Hz frames, two faders
+ * moved continuously through `modulate` (params messages, at most 20 a second), one discrete change
+ * every 2 s (a patch) and the heartbeat (the full state with the acts, ~6 KB, once a second):
+ * ~21.5 messages a second. With `--rate R` it publishes a full dream-state snapshot (ticked every
+ * update) R times a second instead (the acts once a second), the worst case of before the patches.
+ * Reports delivery latency p50/p95/p99/max of every message, lost messages, connect time, and the
+ * server's CPU and memory from /proc/<pid>/stat and /proc/<pid>/status. With --storm the server is
+ * restarted halfway through and it reports how long until every device has a full state published
+ * after the restart (convergeSeconds, from the moment the restart began).
  *
  * Bounded: at most 5,000 clients and 300 s, and the whole run is cut off after S + 120 s.
  * Traffic goes only to 127.0.0.1.
@@ -25,7 +29,11 @@ import WebSocket from 'ws';
 import { resolvePreset, tick, validatePreset } from '../src/model/index.ts';
 import type { DreamState } from '../src/model/index.ts';
 import { createNatsCarrier, RECONNECT_JITTER_MS, RECONNECT_TIME_WAIT_MS } from '../src/sync/nats-carrier.ts';
-import { PROTOCOL } from '../src/sync/protocol.ts';
+import { startPerformerSync } from '../src/sync/performer-sync.ts';
+import type { Carrier } from '../src/sync/protocol.ts';
+import { createRuntime } from '../src/runtime/runtime.ts';
+import type { BusAction } from '../src/runtime/runtime.ts';
+import { createDreamStore } from '../src/store/dream-store.ts';
 import { StateEncoder } from '../src/sync/state-message.ts';
 import { machineCpu, nodeWsFactory, procStats, startRelayServer } from '../relay/nats.ts';
 import type { ProcStats } from '../relay/nats.ts';
@@ -44,7 +52,7 @@ type ToWorker =
   | { type: 'converge'; readySeq: number }
   | { type: 'end'; lastSeq: number }
   | { type: 'cpu' }
-  | { type: 'report'; sentAt: number[]; stormFrom: number; stormTo: number; lastSeq: number; firstSeq: number }
+  | { type: 'report'; sentAt: (number | null)[]; stormFrom: number; stormTo: number; lastSeq: number; firstSeq: number }
   | { type: 'exit' };
 
 type FromWorker =
@@ -74,6 +82,8 @@ const worker = () => {
     at: Float32Array;
     last: number;
     convergedAt: number;
+    /** Full states received: seq and arrival (ms since base), for convergence after a restart. */
+    states: number[];
   }
   const clients: Client[] = [];
   let base = 0;
@@ -85,15 +95,20 @@ const worker = () => {
   let slow = 0;
   const cpu0 = process.cpuUsage();
   const SEQ = /"seq":(\d+)/;
+  const STATE = /^\{"kind":"state"/;
 
   /** One update arrived at client c: note when (only the header is read: see below). */
-  const arrived = (c: Client, seq: number) => {
+  const arrived = (c: Client, seq: number, isState: boolean) => {
     const t = now() - base;
     received++;
     if (seq < 0 || seq >= c.at.length) return;
     if (Number.isNaN(c.at[seq]!)) c.at[seq] = t;
     if (seq > c.last) c.last = seq;
-    if (Number.isNaN(c.convergedAt) && seq >= readySeq) c.convergedAt = t + base;
+    // Converged: a full state published after the restart (a patch or params alone is not the dream).
+    if (isState) {
+      c.states.push(seq, t);
+      if (Number.isNaN(c.convergedAt) && seq >= readySeq) c.convergedAt = t + base;
+    }
     if (seq >= lastSeq && c.last === seq) {
       doneClients++;
       if (doneClients === clients.length) send({ type: 'last', clients: doneClients });
@@ -103,6 +118,7 @@ const worker = () => {
   // seq and sentAt first), so the client processes spend their CPU on the relay's traffic, not
   // on JSON.parse of N copies of the same state.
   const seqOf = (head: string): number => Number(SEQ.exec(head)?.[1] ?? -1);
+  const HEAD = 128;
 
   /** The app's own client library: nats-core's wsconnect on the `ws` package. */
   const connectNatsCore = async (c: Client, url: string, subject: string): Promise<void> => {
@@ -117,7 +133,12 @@ const worker = () => {
       pingInterval: 60_000,
     });
     c.close = () => nc.close().catch(() => undefined);
-    nc.subscribe(subject, { callback: (_err, msg) => arrived(c, seqOf(decoder.decode(msg.data.subarray(0, 96)))) });
+    nc.subscribe(subject, {
+      callback: (_err, msg) => {
+        const head = decoder.decode(msg.data.subarray(0, HEAD));
+        arrived(c, seqOf(head), STATE.test(head));
+      },
+    });
     void (async () => {
       for await (const st of nc.status()) {
         if (st.type === 'disconnect') disconnects++;
@@ -154,7 +175,8 @@ const worker = () => {
           for (;;) {
             if (need >= 0) {
               if (buf.length < need + 2) break;
-              arrived(c, seqOf(buf.toString('latin1', 0, Math.min(need, 96))));
+              const head = buf.toString('latin1', 0, Math.min(need, HEAD));
+              arrived(c, seqOf(head), STATE.test(head));
               buf = buf.subarray(need + 2);
               need = -1;
               continue;
@@ -192,7 +214,7 @@ const worker = () => {
     });
 
   const connectOne = async (url: string, subject: string, maxSeq: number, lean: boolean): Promise<number> => {
-    const c: Client = { close: async () => undefined, at: new Float32Array(maxSeq + 1).fill(Number.NaN), last: 0, convergedAt: Number.NaN };
+    const c: Client = { close: async () => undefined, at: new Float32Array(maxSeq + 1).fill(Number.NaN), last: 0, convergedAt: Number.NaN, states: [] };
     clients.push(c);
     const t0 = now();
     await (lean ? connectLean(c, url, subject) : connectNatsCore(c, url, subject));
@@ -230,10 +252,9 @@ const worker = () => {
           while (clients.some((c) => Number.isNaN(c.convergedAt))) {
             for (const c of clients) {
               if (!Number.isNaN(c.convergedAt)) continue;
-              for (let s = readySeq; s < c.at.length; s++) {
-                const v = c.at[s]!;
-                if (!Number.isNaN(v)) {
-                  c.convergedAt = v + base;
+              for (let i = 0; i < c.states.length; i += 2) {
+                if (c.states[i]! >= readySeq) {
+                  c.convergedAt = c.states[i + 1]! + base;
                   break;
                 }
               }
@@ -259,6 +280,8 @@ const worker = () => {
         let lostStorm = 0;
         for (const c of clients) {
           for (let s = raw.firstSeq; s <= raw.lastSeq; s++) {
+            // (not published: the performer's link was down, so nothing was sent)
+            if (typeof raw.sentAt[s] !== 'number') continue;
             const inStorm = s >= raw.stormFrom && s <= raw.stormTo;
             const v = c.at[s]!;
             if (Number.isNaN(v)) {
@@ -290,6 +313,12 @@ const worker = () => {
 export interface LoadtestOptions {
   clients: number;
   seconds: number;
+  /**
+   * 'show' (the default): what a performer really sends (two faders, a discrete change every 2 s,
+   * the heartbeat: see startShow). 'states' (`--rate R`): a full state R times a second, the
+   * worst case of before the patches (with the acts once a second).
+   */
+  mode: 'show' | 'states';
   rate: number;
   storm: boolean;
   workers: number;
@@ -312,8 +341,13 @@ export interface LoadtestResult {
   workers: number;
   client: 'nats-core' | 'lean';
   snapshotBytes: number;
+  mode: 'show' | 'states';
   /** Bytes of a state message as sent: with the acts (once a second) and without (in between). */
   messageBytes: { full: number; lean: number; mean: number };
+  /** What the performer published, by kind: messages and their JSON bytes in all. */
+  kinds: Record<'state' | 'patch' | 'params', { count: number; bytes: number }>;
+  /** Messages the performer published per second. */
+  messagesPerSecond: number;
   published: number;
   expected: number;
   delivered: number;
@@ -377,6 +411,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
   try {
     log(`nats-server ${relay.wsUrl} (pid ${relay.pid()}); ${o.clients} clients in ${o.workers} process(es)`);
     const base = now();
+    // (show: ~21.5 messages a second, and a state at every reconnection: 30 a second is room enough)
     const maxSeq = Math.ceil(o.rate * (o.seconds + 30)) + 10;
     const self = fileURLToPath(import.meta.url);
     const inbox: FromWorker[][] = [];
@@ -433,18 +468,22 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     await publisher.connection()!.flush();
 
     let dream = snapshotDream();
-    const sentAt: number[] = [0];
+    /** When each seq was published (ms); none for a seq never published (the link was down). */
+    const sentAt: (number | null)[] = [];
     const snapshotBytes = JSON.stringify(dream).length;
     const encoder = new StateEncoder();
     const sizer = new StateEncoder();
     const header = { from: 'loadtest', seq: 0, clock: 0, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all' } as const;
     const fullBytes = JSON.stringify(sizer.message(header, dream, true)).length;
     const leanBytes = JSON.stringify(sizer.message(header, dream, false)).length;
-    // One message a second carries the acts; NATS adds its MSG line (~60 B) and WebSocket framing.
-    const meanBytes = (fullBytes + (o.rate - 1) * leanBytes) / o.rate + 60;
+    /** What was published, by kind: messages and bytes (JSON). */
+    const kinds: LoadtestResult['kinds'] = { state: { count: 0, bytes: 0 }, patch: { count: 0, bytes: 0 }, params: { count: 0, bytes: 0 } };
+    /** The last seq sent (published or not), and the last published. */
     let seq = 0;
+    let lastPublished = 0;
     let running = true;
     const period = 1000 / o.rate;
+    let stopShow = () => undefined as void;
     const ask = async () => {
       procs.forEach((p) => p.send({ type: 'cpu' } satisfies ToWorker));
       const r = await waitAll('cpu', 60_000);
@@ -459,7 +498,61 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     let s0: ProcStats | null = procStats(relay.pid());
     let peakRss = 0;
     let rss = 0;
+    /**
+     * What a performer really sends (the default): the app's own performer sync on its own store,
+     * runtime and 60 Hz frames, with two faders moved continuously through `modulate` (params at
+     * most 20 a second), one discrete change every 2 s (a patch) and its heartbeat (the full state
+     * with the acts once a second), through the same carrier; each message's seq is noted as it goes.
+     */
+    const startShow = (): (() => void) => {
+      const store = createDreamStore(snapshotDream());
+      const runtime = createRuntime(store);
+      const carrier: Carrier = {
+        link: publisher!.link,
+        send: (m) => {
+          if (m.kind !== 'state' && m.kind !== 'patch' && m.kind !== 'params') return;
+          seq = Math.max(seq, m.seq);
+          if (publisher!.link.get().state === 'connected') {
+            sentAt[m.seq] = now();
+            lastPublished = m.seq;
+            kinds[m.kind].count++;
+            kinds[m.kind].bytes += JSON.stringify(m).length;
+          } else sentAt[m.seq] = null;
+          publisher!.send(m);
+        },
+        onMessage: (fn) => publisher!.onMessage(fn),
+        close: () => undefined,
+      };
+      const performer = startPerformerSync(store, carrier, { id: 'loadtest-performer' });
+      const start = now();
+      const frames = setInterval(() => {
+        const s = (now() - start) / 1000;
+        runtime.modulate('mood.arousal', 0.5 + 0.4 * Math.sin(s * 1.3), { source: 'panel' });
+        runtime.modulate('depth', 0.5 + 0.4 * Math.sin(s * 0.7 + 1), { source: 'panel' });
+        runtime.clock.frame(performance.now() / 1000);
+      }, 1000 / 60);
+      const changes: BusAction[] = [
+        { type: 'fracture', amount: 0.6 },
+        { type: 'set', path: 'mood.valence', value: 0.2 },
+        { type: 'glitch', amount: 0.4 },
+        { type: 'set', path: 'unity', value: 0.7 },
+      ];
+      let n = 0;
+      const discrete = setInterval(() => runtime.act(changes[n++ % changes.length]!, 'script'), 2000);
+      return () => {
+        clearInterval(frames);
+        clearInterval(discrete);
+        performer.stop();
+        runtime.dispose();
+      };
+    };
     const pubLoop = (async () => {
+      if (o.mode === 'show') {
+        stopShow = startShow();
+        while (running) await sleep(20);
+        stopShow();
+        return;
+      }
       while (running) {
         seq++;
         dream = tick(dream, 1 / o.rate);
@@ -467,6 +560,11 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
         sentAt[seq] = t;
         // What the performer sends: the acts once a second (its heartbeat), by key in between.
         const m = encoder.message({ from: 'loadtest', seq, clock: dream.clock, sentAt: t, clockAt: t, audio: 'audience', devices: 'all' }, dream, seq % o.rate === 1);
+        if (publisher!.link.get().state === 'connected') {
+          lastPublished = seq;
+          kinds.state.count++;
+          kinds.state.bytes += seq % o.rate === 1 ? fullBytes : leanBytes;
+        } else sentAt[seq] = null;
         publisher!.send(m);
         const due = t0 + seq * period;
         const wait = due - now();
@@ -504,7 +602,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
       const conv = await waitAll('converged', 60_000);
       const at = conv.flatMap((c) => c.at);
       const last = Math.max(...at);
-      stormTo = sentAt.findLastIndex((t) => t <= last);
+      stormTo = sentAt.findLastIndex((t) => typeof t === 'number' && t <= last);
       storm = {
         convergeSeconds: (last - killAt) / 1000,
         convergeAfterUpSeconds: (last - upAt) / 1000,
@@ -526,7 +624,10 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     running = false;
     await pubLoop;
     const t1 = now();
-    const lastSeq = seq;
+    const lastSeq = lastPublished;
+    const published = kinds.state.count + kinds.patch.count + kinds.params.count;
+    // NATS adds its MSG line (~60 B) and WebSocket framing to each.
+    const meanBytes = (kinds.state.bytes + kinds.patch.bytes + kinds.params.bytes) / Math.max(1, published) + 60;
     // Let the last updates arrive: until every client has the last one, or nothing more arrives for
     // 3 s (60 s at most). What never arrives is lost; what arrives late shows in the latency.
     procs.forEach((p) => p.send({ type: 'end', lastSeq } satisfies ToWorker));
@@ -603,13 +704,16 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     const result: LoadtestResult = {
       clients: o.clients,
       seconds: o.seconds,
-      rate: o.rate,
+      rate: o.mode === 'states' ? o.rate : round(published / wall, 1),
       workers: o.workers,
       client: o.lean ? 'lean' : 'nats-core',
       snapshotBytes,
+      mode: o.mode,
       messageBytes: { full: fullBytes, lean: leanBytes, mean: Math.round(meanBytes) },
-      published: lastSeq,
-      expected: lastSeq * connectMs.length,
+      kinds,
+      messagesPerSecond: round(published / wall, 1),
+      published,
+      expected: published * connectMs.length,
       delivered,
       lost,
       p50Ms: round(percentile(hist, steadyCount, 0.5)),
@@ -666,7 +770,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
 };
 
 const parseArgs = (argv: string[]): LoadtestOptions => {
-  const o: LoadtestOptions = { clients: 100, seconds: 10, rate: 60, storm: false, workers: 2, lean: false, probes: 0 };
+  const o: LoadtestOptions = { clients: 100, seconds: 10, mode: 'show', rate: 30, storm: false, workers: 2, lean: false, probes: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -681,7 +785,10 @@ const parseArgs = (argv: string[]): LoadtestOptions => {
     };
     if (a === '--clients') o.clients = Math.round(num(1, LIMITS.clients));
     else if (a === '--seconds') o.seconds = num(1, LIMITS.seconds);
-    else if (a === '--rate') o.rate = num(1, 240);
+    else if (a === '--rate') {
+      o.rate = num(1, 240);
+      o.mode = 'states';
+    }
     else if (a === '--workers') o.workers = Math.round(num(1, 16));
     else if (a === '--json') o.json = val();
     else if (a === '--storm') o.storm = true;
@@ -689,7 +796,7 @@ const parseArgs = (argv: string[]): LoadtestOptions => {
     else if (a === '--probes') o.probes = Math.round(num(1, 100));
     else if (a === '--quiet') o.quiet = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('npm run loadtest -- --clients N [--seconds S] [--json FILE] [--storm] [--rate 60] [--workers 2] [--lean] [--probes P]\n');
+      process.stdout.write('npm run loadtest -- --clients N [--seconds S] [--json FILE] [--storm] [--rate R] [--workers 2] [--lean] [--probes P]\n(without --rate: what a performer sends: two faders, a change every 2 s, heartbeats; --rate R: R full states a second)\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -720,7 +827,11 @@ const main = async () => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
   const r = await runLoadtest(o);
   const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(22)}${v}\n`);
-  line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} updates/s for ${r.seconds} s: a ${r.snapshotBytes} B dream, messages of ${r.messageBytes.full} B with its acts (1/s) and ${r.messageBytes.lean} B without`);
+  const k = r.kinds;
+  const meanOf = (x: { count: number; bytes: number }) => (x.count ? Math.round(x.bytes / x.count) : 0);
+  if (r.mode === 'show')
+    line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), a performer with two faders and a change every 2 s for ${r.seconds} s: ${r.messagesPerSecond} messages/s: ${k.params.count} params (${meanOf(k.params)} B), ${k.patch.count} patches (${meanOf(k.patch)} B), ${k.state.count} states (${meanOf(k.state)} B, with the acts)`);
+  else line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} full states/s for ${r.seconds} s: a ${r.snapshotBytes} B dream, messages of ${r.messageBytes.full} B with its acts (1/s) and ${r.messageBytes.lean} B without`);
   line('latency', `p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms  (mean ${r.meanMs} ms)`);
   line('lost', `${r.lost} of ${r.expected} (delivered ${r.delivered}; ${r.deliveredPerSecond}/s, ${r.deliveredMBps} MB/s)`);
   line('connect', `all in ${r.connect.totalSeconds} s; each p50 ${r.connect.p50Ms} ms  p99 ${r.connect.p99Ms} ms  max ${r.connect.maxMs} ms; failed ${r.connect.failed}`);

@@ -109,15 +109,37 @@ describe('npm run relay', () => {
 });
 
 describe('npm run loadtest', () => {
-  it('50 clients for 3 s at 60 updates/s: the JSON has the figures and nothing is lost', async () => {
+  it('by default a performer as in a show: two faders (params at most 20 a second), a change every 2 s (a patch), heartbeats; nothing lost', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dreamscape-load-'));
     const json = join(dir, 'load.json');
-    const p = tsx('scripts/loadtest.ts', ['--clients', '50', '--seconds', '3', '--json', json]);
+    const p = tsx('scripts/loadtest.ts', ['--clients', '30', '--seconds', '4', '--json', json]);
     running.push(p);
     const { code, stderr } = await finish(p);
     expect(code, stderr).toBe(0);
     const r = JSON.parse(readFileSync(json, 'utf8'));
-    expect(r).toMatchObject({ clients: 50, lost: 0, rate: 60, seconds: 3 });
+    expect(r).toMatchObject({ clients: 30, lost: 0, mode: 'show', seconds: 4 });
+    expect(r.kinds.params.count).toBeGreaterThanOrEqual(4 * 20 * 0.6);
+    expect(r.kinds.params.count).toBeLessThanOrEqual(4 * 20 + 1);
+    expect(r.kinds.patch.count).toBeGreaterThanOrEqual(1);
+    expect(r.kinds.state.count).toBeGreaterThanOrEqual(3);
+    expect(r.messagesPerSecond).toBeLessThanOrEqual(25);
+    // a heartbeat carries the acts; params and patches are a few hundred bytes
+    expect(r.kinds.state.bytes / r.kinds.state.count).toBeGreaterThan(5000);
+    expect(r.kinds.params.bytes / r.kinds.params.count).toBeLessThan(300);
+    expect(r.kinds.patch.bytes / r.kinds.patch.count).toBeLessThan(1000);
+    expect(r.delivered).toBe(r.published * 30);
+    expect(r.p99Ms).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('--rate 60: 50 clients for 3 s at 60 full states a second: the JSON has the figures and nothing is lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dreamscape-load-'));
+    const json = join(dir, 'load.json');
+    const p = tsx('scripts/loadtest.ts', ['--clients', '50', '--seconds', '3', '--rate', '60', '--json', json]);
+    running.push(p);
+    const { code, stderr } = await finish(p);
+    expect(code, stderr).toBe(0);
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    expect(r).toMatchObject({ clients: 50, lost: 0, rate: 60, seconds: 3, mode: 'states' });
     for (const k of ['p50Ms', 'p95Ms', 'p99Ms', 'maxMs']) expect(r[k]).toBeGreaterThan(0);
     expect(r.p50Ms).toBeLessThanOrEqual(r.p95Ms);
     expect(r.p95Ms).toBeLessThanOrEqual(r.p99Ms);
