@@ -6,8 +6,9 @@ const shared = browserPerFile();
 describe('the frame loop never dies', () => {
   it('a bridge whose listener throws on every change is counted in pageErrors, named once on the console, and the dream and its picture go on', async () => {
     const { page, errors } = await openView(shared.context, { view: 'audience', tiles: 1000 });
-    await page.waitForFunction(() => (window.dreamscape.stats as () => { frames: number }).call(null).frames > 2, undefined, { timeout: 30_000 });
-    const before = await page.evaluate(() => ({ clock: window.dreamscape.state().clock, frames: (window.dreamscape.stats as () => { frames: number })().frames }));
+    // stats() is registered once the scene has mounted.
+    await page.waitForFunction(() => (window.dreamscape.stats?.().frames ?? 0) > 2, undefined, { timeout: 60_000 });
+    const before = await page.evaluate(() => ({ clock: window.dreamscape.state().clock, frames: window.dreamscape.stats!().frames }));
     await page.evaluate(() => {
       window.dreamscape.subscribe(() => {
         throw new Error('a broken bridge');
@@ -15,7 +16,7 @@ describe('the frame loop never dies', () => {
     });
     await page.waitForTimeout(2000);
     const after = await page.evaluate(() => {
-      const stats = (window.dreamscape.stats as () => { frames: number; pageErrors: number })();
+      const stats = window.dreamscape.stats!();
       return { clock: window.dreamscape.state().clock, frames: stats.frames, pageErrors: stats.pageErrors };
     });
     expect(after.clock).toBeGreaterThan(before.clock + 0.5);
