@@ -37,6 +37,8 @@ interface Glide {
   heard: number;
   /** The speed (per ms) the value came at, from the two last messages (0: unknown). */
   speed: number;
+  /** The value last written to the store (a replaced dream with this value did not bring one). */
+  written?: number;
 }
 
 export interface Glider {
@@ -81,7 +83,13 @@ export const startGlider = (store: DreamStore, options: GliderOptions = {}): Gli
       store,
       values.map(([path, value]) => ({ type: 'modulate' as const, path, value })),
     );
-    for (const i of failed.keys()) glides.delete(values[i]![0]);
+    values.forEach(([path, value], i) => {
+      if (failed.has(i)) glides.delete(path);
+      else {
+        const g = glides.get(path);
+        if (g) g.written = value;
+      }
+    });
   };
   let timer: ReturnType<typeof setInterval> | null = null;
   const step = () => {
@@ -139,6 +147,8 @@ export const startGlider = (store: DreamStore, options: GliderOptions = {}): Gli
           keep.pop();
           continue;
         }
+        // The replacement did not bring this value (a patch of other fields): glide on as before.
+        if (to === g.written) continue;
         const ms = g.speed > 0 ? Math.min(glideMs, Math.abs(to - here) / g.speed) : glideMs;
         glides.set(path, { from: here, to, start: t, end: t + ms, seq, done: false, heard: g.heard, speed: g.speed });
       }

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolvePreset, validatePreset } from '../../src/model/index.ts';
 import type { DreamState } from '../../src/model/index.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
-import { createDreamStore, dispatch, loadPresetInto } from '../../src/store/dream-store.ts';
+import { createDreamStore, dispatch, loadPresetInto, replaceDream } from '../../src/store/dream-store.ts';
 import { startAudienceSync } from '../../src/sync/audience-sync.ts';
+import { startGlider } from '../../src/sync/glide.ts';
 import { createBroadcastCarrier } from '../../src/sync/broadcast-carrier.ts';
 import { startPerformerSync } from '../../src/sync/performer-sync.ts';
 import { audienceProjection } from '../../src/sync/projection.ts';
@@ -126,6 +127,49 @@ describe('patches and params are taken in the order of seq', () => {
     expect(audience.getState().dream).toEqual(audienceProjection(performer.getState().dream));
     sync.stop();
     follow.stop();
+  });
+});
+
+describe('gliding between params messages', () => {
+  it('glides each path over the interval; a state mid-glide keeps the value where it is and glides to the new one; a patch of other fields does not hold it', () => {
+    const store = createDreamStore({ ...dream(), depth: 0.2 });
+    let t = 1000;
+    let frame: (() => void) | null = null;
+    const g = startGlider(store, { now: () => t, onFrame: (fn) => ((frame = fn), () => (frame = null)) });
+    const depth = () => store.getState().dream.depth;
+    g.target({ depth: 0.5 }, 2);
+    t += 25;
+    frame!();
+    expect(depth()).toBeCloseTo(0.35, 9);
+    // a patch of another field (seq 3): the glide goes on to 0.5
+    replaceDream(store, { base: { ...store.getState().base, unity: 0.9 }, ahead: 0 });
+    g.replaced(3);
+    expect(depth()).toBeCloseTo(0.35, 9);
+    t += 25;
+    frame!();
+    expect(depth()).toBeCloseTo(0.5, 9);
+    expect(store.getState().dream.unity).toBe(0.9);
+    // the next message: over 50 ms too (the speed it came at is known from the one after)
+    g.target({ depth: 0.56 }, 4);
+    t += 5;
+    frame!();
+    expect(depth()).toBeCloseTo(0.506, 9);
+    // a full state (seq 5) with a value ahead: no jump, a glide to it
+    replaceDream(store, { ...store.getState().dream, depth: 0.7 });
+    g.replaced(5);
+    expect(depth()).toBeCloseTo(0.506, 9);
+    t += 50;
+    frame!();
+    expect(depth()).toBeCloseTo(0.7, 9);
+    // an older state (seq 4) applied late does not take the value back from the params of seq 6
+    g.target({ depth: 0.8 }, 6);
+    replaceDream(store, { ...store.getState().dream, depth: 0.1 });
+    g.replaced(4);
+    t += 100;
+    frame!();
+    expect(depth()).toBeCloseTo(0.8, 9);
+    g.stop();
+    expect(frame).toBeNull();
   });
 });
 
