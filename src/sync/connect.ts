@@ -51,6 +51,8 @@ export interface SyncStatus {
   /** Performer: audience windows or devices heard from recently; messages sent. */
   audiences?: number;
   sent?: number;
+  /** Performer: messages sent by kind (full states, patches, params). */
+  sentByKind?: { state: number; patch: number; params: number };
   /** Performer: devices in its table, and new ones not counted because it was full. */
   deviceTable?: number;
   devicesNotCounted?: number;
@@ -143,6 +145,7 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
         devices: sync.audioDevices(),
         audiences: sync.audiences(),
         sent: sync.sent(),
+        sentByKind: sync.sentByKind(),
         deviceTable: sync.deviceTable(),
         devicesNotCounted: sync.devicesNotCounted(),
         otherPerformer: sync.otherPerformer(),

@@ -7,9 +7,9 @@ import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX
 
 /**
  * The carrier between devices: NATS over WebSocket, straight from the browser to the relay
- * (`npm run relay`). One room is two subjects: the performer publishes every state, patch and params message on
- * `dreamscape.<room>.state`, which every device subscribes to; devices ask the performer's clock
- * by request/reply on `dreamscape.<room>.clock`. The relay lets only the performer's credential
+ * (`npm run relay`). One room is two subjects: the performer publishes every state, patch and
+ * params message on `dreamscape.<room>.state`, which every device subscribes to; devices ask the
+ * performer's clock by request/reply on `dreamscape.<room>.clock`. The relay lets only the performer's credential
  * publish state; a device without it may subscribe and ask the clock, nothing else.
  *
  * Every device is anonymous, so whatever comes in is checked (src/sync/validate.ts): a state's
