@@ -200,6 +200,9 @@ describe('replay is exact', () => {
     const checked = validateShowLog(log);
     if (!checked.ok) throw new Error(JSON.stringify(checked.problems.slice(0, 3)));
     const kinds = [...new Set(checked.log.entries.map((e) => e.action.type))].sort();
+    // Kept before the checks below, so the replays run (and say what they see) even if one fails.
+    recorded = { log: checked.log, states, pictures, t0, kinds };
+    writeFileSync('.artifacts/replay-test.show.json', JSON.stringify(log));
     const bytes = JSON.stringify(log).length;
     console.log(`live show: ${SHOW_SECONDS} s of dream time at ${FPS} steps/s in ${((Date.now() - startedAt) / 1000).toFixed(0)} s; log ${checked.log.entries.length} entries, ${(bytes / 1024).toFixed(0)} KB; kinds ${kinds.join(', ')}`);
     expect(kinds).toEqual(['act', 'fracture', 'glitch', 'panic', 'preset', 'recover', 'restabilize', 'set', 'sweep']);
@@ -214,8 +217,6 @@ describe('replay is exact', () => {
     expect(new Set(states.map((s) => s.act.index)).size).toBeGreaterThan(2);
     for (const t of PICTURES) expect(brightness(pictures[t]!), `picture at ${t}`).toBeGreaterThan(4);
     expect(errors).toEqual([]);
-    recorded = { log: checked.log, states, pictures, t0, kinds };
-    writeFileSync('.artifacts/replay-test.show.json', JSON.stringify(log));
     await context.close();
   }, 900_000);
 
