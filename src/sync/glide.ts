@@ -123,7 +123,8 @@ export const startGlider = (store: DreamStore, options: GliderOptions = {}): Gli
         // Moving steadily: at the speed it came at; else (the first after a pause) over glideMs.
         const steady = prev !== undefined && prev.speed > 0 && t - prev.heard <= 3 * glideMs;
         const ms = steady ? Math.min(glideMs, Math.abs(to - from) / prev.speed) : glideMs;
-        const speed = prev !== undefined && t - prev.heard <= 3 * glideMs && t > prev.heard ? Math.abs(to - prev.to) / (t - prev.heard) : 0;
+        // (Messages leave at least glideMs apart: two that arrive closer were bunched on the way.)
+        const speed = prev !== undefined && t - prev.heard <= 3 * glideMs ? Math.abs(to - prev.to) / Math.max(glideMs, t - prev.heard) : 0;
         glides.set(path, { from, to, start: t, end: t + ms, seq, done: false, heard: t, speed });
       }
       ensureTicking();
