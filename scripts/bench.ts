@@ -11,6 +11,11 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
+import { resolvePreset, validatePreset } from '../src/model/index.ts';
+import type { ShowLog } from '../src/model/index.ts';
+import { createRuntime } from '../src/runtime/runtime.ts';
+import { createDreamStore } from '../src/store/dream-store.ts';
+import { createRecorder } from '../src/log/recorder.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('../.artifacts/bench-dist', import.meta.url));
@@ -163,6 +168,29 @@ const measureFrames = async (context: BrowserContext, page: Page, { paced = fals
   return { fps, frameMs: 1000 / fps, scriptMsPerFrame: ((s1 - s0) * 1000) / frames, frameCpu, drawCalls: stats.drawCalls, triangles: stats.triangles, pixelRatio: stats.pixelRatio, detail: stats.detail };
 };
 
+/**
+ * A ten-minute show's log, built in Node with the runtime and the recorder (as a performer's page
+ * makes one): a fader moved every frame at 60 frames/s all along, a second one for a minute in
+ * three, a discrete action every 7 s (fracture, glitch, restabilize, a set over seconds, the next act).
+ */
+const tenMinuteLog = (): ShowLog => {
+  const checked = validatePreset(JSON.parse(readFileSync(`${root}/presets/dream-temple.json`, 'utf8')));
+  if (!checked.ok) throw new Error('presets/dream-temple.json does not validate');
+  const runtime = createRuntime(createDreamStore(resolvePreset(checked.preset, { seed: 600 })));
+  const recorder = createRecorder({ preset: checked.preset, seed: 600 });
+  runtime.start(recorder);
+  const fps = 60;
+  const discrete = [{ type: 'fracture' }, { type: 'glitch', amount: 0.5 }, { type: 'restabilize' }, { type: 'set', path: 'unity', value: 0.3, seconds: 4 }, { type: 'act', to: 'next' }] as const;
+  for (let f = 0; f < 600 * fps; f++) {
+    const t = f / fps;
+    runtime.modulate('mood.arousal', 0.5 + 0.45 * Math.sin(t / 3), { source: 'midi' });
+    if (Math.floor(t / 60) % 3 === 1) runtime.modulate('depth', 0.5 + 0.4 * Math.cos(t), { source: 'panel' });
+    if (f % (7 * fps) === 0) runtime.act(discrete[(f / (7 * fps)) % discrete.length]!, 'key');
+    runtime.clock.step(1 / fps);
+  }
+  return recorder.log();
+};
+
 // tsx compiles with esbuild's keepNames, which wraps functions in __name(); functions passed to
 // page.evaluate run in the page, where __name does not exist.
 const KEEP_NAMES_SHIM = 'window.__name = (f) => f;';
@@ -294,6 +322,43 @@ const main = async () => {
         add({ metric: 'offline audio, 30 s of dream-temple (picture paused)', value: speed, unit: `x realtime, median of 3 (${speeds.map((x) => x.toFixed(1)).join(', ')})`, budget: '≥ 10x', ok: speed >= 10 });
         result.audio = { ...audio, speeds, speed };
       } else console.log('offline audio: renderAudio() is not available');
+      await context.close();
+    }
+
+    // seek into a ten-minute show log: the time until seek()'s promise resolves, the picture drawn
+    // at the target (seek steps the clock by 0, which renders synchronously). Each round replays
+    // the log afresh (a new player: no snapshots kept yet), seeks to 600 s, then to 300 s (now
+    // from a kept snapshot); the median of three rounds of each.
+    {
+      const log = tenMinuteLog();
+      const context = await newContext({ viewport: VIEWPORT });
+      const page = await context.newPage();
+      await page.goto(`${base}/?view=performer&room=bench-seek&preset=dream-temple&seed=600`);
+      await page.waitForFunction(() => typeof window.dreamscape?.replay === 'function' && (window.dreamscape.stats as undefined | (() => { ready: boolean }))?.().ready === true, undefined, { timeout: 60_000 });
+      await page.waitForTimeout(WARMUP * 1000);
+      const rounds = await page.evaluate(async (log) => {
+        const d = window.dreamscape;
+        d.clock.pause();
+        const out: { first: number; second: number; at: number }[] = [];
+        for (let i = 0; i < 3; i++) {
+          await d.replay!(log, { at: 0 });
+          const t0 = performance.now();
+          const s = await d.seek!(600);
+          const t1 = performance.now();
+          await d.seek!(300);
+          out.push({ first: t1 - t0, second: performance.now() - t1, at: s.clock });
+        }
+        d.takeOverReplay!();
+        return out;
+      }, log as unknown);
+      const median = (a: number[]) => [...a].sort((x, y) => x - y)[1]!;
+      const first = rounds.map((r) => r.first);
+      const second = rounds.map((r) => r.second);
+      const kb = JSON.stringify(log).length / 1024;
+      if (rounds.some((r) => Math.abs(r.at - 600) > 1e-6)) throw new Error(`seek(600) landed at ${rounds.map((r) => r.at).join(', ')}`);
+      add({ metric: `seek(600) into a 10-minute log (${log.entries.length} entries, ${kb.toFixed(0)} KB)`, value: median(first), unit: `ms, median of 3 (${first.map((x) => x.toFixed(0)).join(', ')}), picture drawn`, budget: '≤ 1000 ms', ok: median(first) <= 1000 });
+      add({ metric: '  then seek(300) (from a kept snapshot)', value: median(second), unit: `ms, median of 3 (${second.map((x) => x.toFixed(0)).join(', ')})` });
+      result.seek = { entries: log.entries.length, kb, firstMs: first, secondMs: second };
       await context.close();
     }
 
