@@ -52,7 +52,7 @@ type ToWorker =
   | { type: 'converge'; readySeq: number }
   | { type: 'end'; lastSeq: number }
   | { type: 'cpu' }
-  | { type: 'report'; sentAt: (number | null)[]; stormFrom: number; stormTo: number; lastSeq: number; firstSeq: number }
+  | { type: 'report'; sentAt: (number | null)[]; heavy: number[]; stormFrom: number; stormTo: number; lastSeq: number; firstSeq: number }
   | { type: 'exit' };
 
 type FromWorker =
@@ -61,7 +61,7 @@ type FromWorker =
   | { type: 'last'; clients: number }
   | { type: 'cpu'; seconds: number; received: number; minLast: number }
   | { type: 'converged'; at: number[] }
-  | { type: 'report'; hist: [number, number][]; stormHist: [number, number][]; max: number; delivered: number; lost: number; lostStorm: number; cpuSeconds: number; disconnects: number; slow: number };
+  | { type: 'report'; hist: [number, number][]; heavyHist: [number, number][]; stormHist: [number, number][]; max: number; delivered: number; lost: number; lostStorm: number; cpuSeconds: number; disconnects: number; slow: number };
 
 /** Latency histogram: 0.01 ms buckets below 1 s, 1 ms buckets from 1 s to 10 min. */
 const BUCKET_MS = 0.01;
@@ -274,6 +274,8 @@ const worker = () => {
       } else if (raw.type === 'report') {
         const hist = new Map<number, number>();
         const stormHist = new Map<number, number>();
+        const heavyHist = new Map<number, number>();
+        const heavy = new Set(raw.heavy);
         let max = 0;
         let delivered = 0;
         let lost = 0;
@@ -295,10 +297,11 @@ const worker = () => {
             if (!inStorm && ms > max) max = ms;
             const b = bucketOf(ms);
             h.set(b, (h.get(b) ?? 0) + 1);
+            if (!inStorm && heavy.has(s)) heavyHist.set(b, (heavyHist.get(b) ?? 0) + 1);
           }
         }
         const u = process.cpuUsage(cpu0);
-        send({ type: 'report', hist: [...hist], stormHist: [...stormHist], max, delivered, lost, lostStorm, cpuSeconds: (u.user + u.system) / 1e6, disconnects, slow });
+        send({ type: 'report', hist: [...hist], heavyHist: [...heavyHist], stormHist: [...stormHist], max, delivered, lost, lostStorm, cpuSeconds: (u.user + u.system) / 1e6, disconnects, slow });
       } else if (raw.type === 'exit') {
         await Promise.all(clients.map((c) => c.close()));
         process.exit(0);
@@ -348,6 +351,8 @@ export interface LoadtestResult {
   kinds: Record<'state' | 'patch' | 'params', { count: number; bytes: number }>;
   /** Messages the performer published per second. */
   messagesPerSecond: number;
+  /** Latency of the full states with the acts (~6 KB, the heartbeats) and of everything else. */
+  byWeight: { heavy: { delivered: number; p50Ms: number; p99Ms: number }; light: { delivered: number; p50Ms: number; p99Ms: number } };
   published: number;
   expected: number;
   delivered: number;
@@ -478,6 +483,8 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     const leanBytes = JSON.stringify(sizer.message(header, dream, false)).length;
     /** What was published, by kind: messages and bytes (JSON). */
     const kinds: LoadtestResult['kinds'] = { state: { count: 0, bytes: 0 }, patch: { count: 0, bytes: 0 }, params: { count: 0, bytes: 0 } };
+    /** The seqs of the full states with the acts (~6 KB: the heartbeats) published. */
+    const heavy: number[] = [];
     /** The last seq sent (published or not), and the last published. */
     let seq = 0;
     let lastPublished = 0;
@@ -517,6 +524,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
             lastPublished = m.seq;
             kinds[m.kind].count++;
             kinds[m.kind].bytes += JSON.stringify(m).length;
+            if (m.kind === 'state' && m.dream.acts) heavy.push(m.seq);
           } else sentAt[m.seq] = null;
           publisher!.send(m);
         },
@@ -564,6 +572,7 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
           lastPublished = seq;
           kinds.state.count++;
           kinds.state.bytes += seq % o.rate === 1 ? fullBytes : leanBytes;
+          if (seq % o.rate === 1) heavy.push(seq);
         } else sentAt[seq] = null;
         publisher!.send(m);
         const due = t0 + seq * period;
@@ -657,10 +666,12 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
     const clientCpu = (await askCpu()) - clientCpu0;
     const pubCpu = process.cpuUsage(pubCpu0);
     const cpuWall = (tDrained - t0) / 1000;
-    procs.forEach((p) => p.send({ type: 'report', sentAt, stormFrom, stormTo, lastSeq, firstSeq: 1 } satisfies ToWorker));
+    procs.forEach((p) => p.send({ type: 'report', sentAt, heavy, stormFrom, stormTo, lastSeq, firstSeq: 1 } satisfies ToWorker));
     const reports = await waitAll('report', 60_000);
     const hist = new Map<number, number>();
     const stormHist = new Map<number, number>();
+    const heavyHist = new Map<number, number>();
+    const lightHist = new Map<number, number>();
     let delivered = 0;
     let lost = 0;
     let lostStorm = 0;
@@ -682,6 +693,9 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
         sum += bucketMs(k) * v;
       }
       for (const [k, v] of r.stormHist) stormHist.set(k, (stormHist.get(k) ?? 0) + v);
+      for (const [k, v] of r.heavyHist) heavyHist.set(k, (heavyHist.get(k) ?? 0) + v);
+      for (const [k, v] of r.hist) lightHist.set(k, (lightHist.get(k) ?? 0) + v);
+      for (const [k, v] of r.heavyHist) lightHist.set(k, lightHist.get(k)! - v);
       delivered += r.delivered;
       lost += r.lost;
       lostStorm += r.lostStorm;
@@ -712,6 +726,13 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
       messageBytes: { full: fullBytes, lean: leanBytes, mean: Math.round(meanBytes) },
       kinds,
       messagesPerSecond: round(published / wall, 1),
+      byWeight: (() => {
+        const of = (h: Map<number, number>) => {
+          const n = [...h.values()].reduce((a, b) => a + b, 0);
+          return { delivered: n, p50Ms: round(percentile(h, n, 0.5)), p99Ms: round(percentile(h, n, 0.99)) };
+        };
+        return { heavy: of(heavyHist), light: of(lightHist) };
+      })(),
       published,
       expected: published * connectMs.length,
       delivered,
@@ -833,6 +854,7 @@ const main = async () => {
     line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), a performer with two faders and a change every 2 s for ${r.seconds} s: ${r.messagesPerSecond} messages/s: ${k.params.count} params (${meanOf(k.params)} B), ${k.patch.count} patches (${meanOf(k.patch)} B), ${k.state.count} states (${meanOf(k.state)} B, with the acts)`);
   else line('clients', `${r.clients} ${r.client} clients (${r.workers} processes${r.probe ? ', and 1 for the probes' : ''}), ${r.rate} full states/s for ${r.seconds} s: a ${r.snapshotBytes} B dream, messages of ${r.messageBytes.full} B with its acts (1/s) and ${r.messageBytes.lean} B without`);
   line('latency', `p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms  (mean ${r.meanMs} ms)`);
+  line('by weight', `states with the acts: p50 ${r.byWeight.heavy.p50Ms} ms  p99 ${r.byWeight.heavy.p99Ms} ms; the rest: p50 ${r.byWeight.light.p50Ms} ms  p99 ${r.byWeight.light.p99Ms} ms`);
   line('lost', `${r.lost} of ${r.expected} (delivered ${r.delivered}; ${r.deliveredPerSecond}/s, ${r.deliveredMBps} MB/s)`);
   line('connect', `all in ${r.connect.totalSeconds} s; each p50 ${r.connect.p50Ms} ms  p99 ${r.connect.p99Ms} ms  max ${r.connect.maxMs} ms; failed ${r.connect.failed}`);
   line('nats-server', `CPU ${r.server.cpuPercent} % of a core (${r.server.cpuSeconds} s); RSS ${r.server.rssMB} MB (peak ${r.server.peakRssMB} MB)`);
