@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openView } from './browser.ts';
 import { logStateAt, validateShowLog } from '../../src/model/index.ts';
@@ -379,6 +379,23 @@ describe('the performer\'s show log bar', () => {
     await page.press('#Dream\\.unity', 'Enter');
     await page.evaluate(() => window.dreamscape.clock.step(1 / 30));
     expect(await page.evaluate(() => window.dreamscape.state().unity)).toBeCloseTo(0.42, 6);
+    // Dropped anywhere, a file is routed by its content: a preset morphs as before, a show log plays.
+    const drop = async (name: string, text: string) => {
+      const dataTransfer = await page.evaluateHandle(({ name, text }) => {
+        const d = new DataTransfer();
+        d.items.add(new File([text], name, { type: 'application/json' }));
+        return d;
+      }, { name, text });
+      await page.dispatchEvent('main.performer', 'drop', { dataTransfer });
+    };
+    await drop('sleep.json', readFileSync('presets/sleep-square.json', 'utf8'));
+    await expect.poll(() => page.evaluate(() => { const e = window.dreamscape.log!().entries.at(-1); return e?.action.type === 'preset' ? e.action.preset.id : null; })).toBe('sleep-square');
+    expect(await page.evaluate(() => window.dreamscape.replayStatus!().playing)).toBe(false);
+    await drop('dropped.show.json', JSON.stringify(recorded.log));
+    await expect.poll(() => page.evaluate(() => window.dreamscape.replayStatus!().playing)).toBe(true);
+    expect(await page.evaluate(() => window.dreamscape.state().preset)).toBe('dream-temple');
+    await page.getByTestId('show-takeover').click();
+    await expect.poll(() => page.evaluate(() => window.dreamscape.replayStatus!().playing)).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
