@@ -20,8 +20,6 @@ const FPS = 30;
 const PICTURES = [40, 95, 170] as const;
 const PARAMS = { view: 'performer', room: 'replay-exact', quality: 'full', tiles: 2000, preset: 'dream-temple', seed: 4242 };
 const VIEWPORT = { width: 640, height: 360 };
-/** Seconds before each picture over which the replay draws the live show's frames (see below). */
-const PICTURE_LEAD = 10;
 const REL = 1e-9;
 
 let browser: Browser;
@@ -234,30 +232,23 @@ describe('replay is exact', () => {
     }, log as unknown);
     expect(first.status.playing).toBe(true);
     expect(first.clock).toBe(0);
-    // The state is compared at every second, reached in one step of a second. The picture is not
-    // a function of the state alone: with the flash guard on, the scene's brightness-driving values
-    // follow the dream at limited rates (src/scene/flash-guard.ts) over the frames drawn, so a page
-    // that jumps a second at a time shows them at their targets where the live show, drawn every
-    // 1/30 s, showed them catching up. So for the last PICTURE_LEAD seconds before each picture
-    // the replay draws the frames the live show drew (1/30 s apart): the followers are at their
-    // targets in both pages when that starts, and see the same frames after it.
+    // Every second reached in one step of a second (the live show drew 30 frames a second). The
+    // scene's flash guard lets brightness-driving values follow the dream at limited rates over the
+    // frames drawn (src/scene/flash-guard.ts): at the three times the live show's followers had
+    // caught up with the dream, so a replay that jumps there draws the same picture.
     const mismatches: string[] = [];
     const pictureDiffs: string[] = [];
     for (let i = 0; i < states.length; i++) {
       const live = states[i]!;
       const picture = (PICTURES as readonly number[]).includes(i);
-      const framed = PICTURES.some((p) => i > p - PICTURE_LEAD && i <= p);
       const out = await page.evaluate(
-        ({ target, picture, frames }) => {
+        ({ target, picture }) => {
           const d = window.dreamscape;
-          if (frames) {
-            const from = d.clock.time();
-            for (let f = 1; f <= frames; f++) d.clock.step(from + ((target - from) * f) / frames - d.clock.time());
-          } else d.clock.step(target - d.clock.time());
+          d.clock.step(target - d.clock.time());
           const px = picture ? (window as unknown as { __readCanvas: () => string }).__readCanvas() : null;
           return { state: d.state(), px };
         },
-        { target: live.clock, picture, frames: framed ? FPS : 0 },
+        { target: live.clock, picture },
       );
       const diff = firstDifference(out.state, live);
       if (diff) mismatches.push(`t0+${i} s: ${diff}`);
@@ -287,6 +278,14 @@ describe('replay is exact', () => {
       const { act: _act, ...dream } = got as unknown as State;
       expect(firstDifference(dream, logStateAt(log, t)), `seek(${t}) against Node`).toBeNull();
     }
+    // A seek draws the picture at its target: the live show's at t0+95 (back from t0+141.3).
+    const seekPx = await page.evaluate(async (t) => {
+      await window.dreamscape.seek!(t);
+      return (window as unknown as { __readCanvas: () => string }).__readCanvas();
+    }, t0 + 95);
+    const sd = pixelDiff(pictures[95]!, pixels(seekPx));
+    console.log(`picture after seek(t0+95): ${sd.bytes} of ${pictures[95]!.length} bytes differ, largest difference ${sd.max}`);
+    expect(sd.bytes).toBe(0);
     // Live inputs are off while it plays.
     const refused = await page.evaluate(() => {
       try {
