@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONSENTS, DREAMER_PARAMS, eventActionSchema, isContinuous, KEYS, LIMITS, MODES, PARAMS, PATTERNS, VOICES } from '../model/index.ts';
+import { CONSENTS, DREAMER_PARAMS, eventActionSchema, inspectJson, isContinuous, KEYS, LIMITS, MODES, PARAMS, pathStep, PATTERNS, VOICES } from '../model/index.ts';
 import type { ParamSpec } from '../model/index.ts';
 import type { DreamState } from '../model/index.ts';
 import { PROTOCOL } from './protocol.ts';
@@ -39,8 +39,6 @@ export const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 /** Reply subjects the performer answers: nats-core's default inbox prefix. */
 export const INBOX_PATTERN = /^_INBOX\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
 export interface Rejection {
   /** What was wrong. */
   message: string;
@@ -48,35 +46,25 @@ export interface Rejection {
   path: string;
 }
 
-const step = (path: string, key: string | number): string =>
-  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
-
 /**
- * Depth, size and forbidden keys of a parsed or structured-clone value, with an explicit stack:
- * a 120,000-deep value is refused at depth `maxDepth + 1` without a stack frame per level.
+ * Depth, size and forbidden keys of a parsed or structured-clone value (the model's walk, with an
+ * explicit stack): a 120,000-deep value is refused at depth `maxDepth + 1` without a stack frame
+ * per level.
  */
 export const inspectShape = (value: unknown, maxDepth = MAX_MESSAGE_DEPTH, maxNodes = MAX_MESSAGE_NODES): Rejection | null => {
-  const stack: { v: unknown; d: number; path: string }[] = [{ v: value, d: 0, path: '$' }];
-  let nodes = 0;
-  while (stack.length) {
-    const { v, d, path } = stack.pop()!;
-    if (++nodes > maxNodes) return { message: `more than ${maxNodes} values (the count ran out here)`, path };
-    if (typeof v !== 'object' || v === null) continue;
-    const depth = d + 1;
-    if (depth > maxDepth) return { message: `nested deeper than ${maxDepth} levels`, path };
-    if (Array.isArray(v)) {
-      if (v.length > maxNodes) return { message: `a list of ${v.length} items`, path };
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], d: depth, path: step(path, i) });
-      continue;
-    }
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== null) return { message: 'not a plain object', path };
-    for (const k of Object.keys(v)) {
-      if (FORBIDDEN.has(k)) return { message: `forbidden key "${k}"`, path: step(path, k) };
-      stack.push({ v: (v as Record<string, unknown>)[k], d: depth, path: step(path, k) });
-    }
+  const r = inspectJson(value, { maxDepth, maxNodes });
+  const path = r.where ?? '$';
+  if (r.forbiddenKey !== null) return { message: `forbidden key "${r.forbiddenKey}"`, path };
+  switch (r.stopped) {
+    case 'depth':
+      return { message: `nested deeper than ${maxDepth} levels`, path };
+    case 'nodes':
+      return { message: `more than ${maxNodes} values (the count ran out here)`, path };
+    case 'not plain':
+      return { message: 'not a plain object', path };
+    default:
+      return null;
   }
-  return null;
 };
 
 // ---- schemas ------------------------------------------------------------------------------------
@@ -271,7 +259,7 @@ void sameKeys;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
 
-const pathOf = (p: readonly PropertyKey[]): string => p.reduce<string>((acc, k) => step(acc, typeof k === 'number' ? k : String(k)), '$');
+const pathOf = (p: readonly PropertyKey[]): string => p.reduce<string>((acc, k) => pathStep(acc, typeof k === 'number' ? k : String(k)), '$');
 
 const bySchema = <T>(schema: z.ZodType, value: unknown): Checked<T> => {
   const shape = inspectShape(value);

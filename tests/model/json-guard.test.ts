@@ -38,7 +38,8 @@ describe('keys that name the prototype', () => {
   });
 
   it('counts depth and nodes as JSON does, and passes a clean value', () => {
-    expect(inspectJson({ a: [1, { b: 2 }] }, { maxDepth: 16, maxNodes: 100 })).toEqual({ depth: 3, nodes: 5, forbidden: null, forbiddenKey: null, stopped: null });
+    expect(inspectJson({ a: [1, { b: 2 }] }, { maxDepth: 16, maxNodes: 100 })).toEqual({ depth: 3, nodes: 5, forbidden: null, forbiddenKey: null, stopped: null, where: null });
+    expect(inspectJson({ a: new Map() }, { maxDepth: 16, maxNodes: 100 })).toMatchObject({ stopped: 'not plain', where: '$.a' });
     expect(inspectJson([0, 1, 2, 3], { maxDepth: 16, maxNodes: 3 }).stopped).toBe('nodes');
   });
 });

@@ -110,7 +110,7 @@ describe('every incoming message is checked like a preset', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.rejection.message).toBe('nested deeper than 12 levels');
     expect(inspectShape(deep(1_000_000))).toMatchObject({ message: 'nested deeper than 12 levels' });
-    expect(inspectShape({ a: Array.from({ length: 700_000 }, () => 0) })).toMatchObject({ path: '$.a', message: 'a list of 700000 items' });
+    expect(inspectShape({ a: Array.from({ length: 700_000 }, () => 0) })).toMatchObject({ path: '$.a', message: expect.stringMatching(/more than 600000 values/) });
     expect(inspectShape({ a: Array.from({ length: 400_000 }, () => [0]) })).toMatchObject({ message: expect.stringMatching(/more than 600000 values/) });
   });
 
