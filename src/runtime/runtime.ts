@@ -1,6 +1,6 @@
 import { coerce, describe, DreamInputError, isContinuous, parseAction, resolvePath, roundModulation, TIME_SNAP } from '../model/index.ts';
 import type { DreamAction, DreamState, Source } from '../model/index.ts';
-import { advance, apply, applyDue, applyModulations } from '../store/dream-store.ts';
+import { advance, advanceReplaying, apply, applyModulations } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { createDreamClock } from '../store/clock.ts';
 import type { DreamClock, DreamClockOptions } from '../store/clock.ts';
@@ -110,11 +110,8 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
     beforeAdvance: flush,
     advance: (dt) => {
       if (!stepHook) return advance(store, dt);
-      const hook = stepHook;
-      advance(store, dt, hook.due);
       // Past a step, entries due at it apply now (exactly at a step, before the next one: see replayTo).
-      if (store.getState().ahead > TIME_SNAP) applyDue(store, hook.due, hook.changed);
-      else applyDue(store, (b) => b, hook.changed);
+      advanceReplaying(store, dt, stepHook.due, stepHook.changed, (ahead) => ahead > TIME_SNAP);
     },
   });
 

@@ -92,19 +92,29 @@ export const advance = (store: DreamStore, dt: number, beforeStep?: (base: Dream
 };
 
 /**
- * Let `due` change the base where it stands (a replayed log's entries at the current step), counting
- * the change as discrete and/or continuous as the entries were.
+ * Advance with a replayed log's entries (`due` at each step, and at the step the clock stops past),
+ * in one change of the store that counts as discrete and/or continuous as the entries were, so
+ * whoever follows the store (the relay, the panels) sees the entries and the steps together.
  */
-export const applyDue = (store: DreamStore, due: (base: DreamState) => DreamState, changed: () => { discrete: boolean; continuous: boolean }): void => {
+export const advanceReplaying = (
+  store: DreamStore,
+  dt: number,
+  due: (base: DreamState) => DreamState,
+  changed: () => { discrete: boolean; continuous: boolean },
+  pastStep: (ahead: number) => boolean,
+): void => {
   const { base, ahead, revision, modulation } = store.getState();
-  const next = due(base);
+  let tl = advanceTimeline({ base, ahead }, dt, due);
+  if (pastStep(tl.ahead)) tl = { ...tl, base: due(tl.base) };
   const kind = changed();
-  const bumps = { ...(kind.discrete ? { revision: revision + 1 } : {}), ...(kind.continuous ? { modulation: modulation + 1 } : {}) };
-  if (next === base) {
-    if (kind.discrete || kind.continuous) store.setState(bumps);
-    return;
-  }
-  store.setState({ dream: viewOf({ base: next, ahead }), base: next, ...bumps });
+  if (tl.base === base && tl.ahead === ahead && !kind.discrete && !kind.continuous) return;
+  store.setState({
+    dream: viewOf(tl),
+    base: tl.base,
+    ahead: tl.ahead,
+    ...(kind.discrete ? { revision: revision + 1 } : {}),
+    ...(kind.continuous ? { modulation: modulation + 1 } : {}),
+  });
 };
 
 /**

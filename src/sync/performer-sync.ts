@@ -187,6 +187,8 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   const sendPatch = (before: DreamState, after: DreamState, view: DreamState) => {
     if (standby()) return;
     const fields = changedFields(before, after);
+    // Nothing changed (a set to the value it had): nothing to say; an empty patch is refused anyway.
+    if (fields.length === 0) return;
     const m = encoder.patch({ from: me.id, seq: ++seq, sentAt: now() }, view, fields);
     sentCount++;
     byKind.patch++;
