@@ -29,10 +29,15 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
   let cursor = newCursor();
   let discrete = false;
   let continuous = false;
+  /**
+   * Safety belongs to the performer in the room, not to a log (a shared file must not turn the
+   * flash guard off): a replay skips the log's safety settings and keeps the performer's own.
+   */
+  const applyButSafety = (s: DreamState, a: Parameters<typeof applyLogAction>[1]) => (a.type === 'set' && a.path.startsWith('safety.') ? s : applyLogAction(s, a));
   const counting = (s: DreamState, a: Parameters<typeof applyLogAction>[1]) => {
     if (a.type === 'modulate') continuous = true;
     else discrete = true;
-    return applyLogAction(s, a);
+    return applyButSafety(s, a);
   };
   const hook = {
     due: (base: DreamState) => replayDue(base),
@@ -53,7 +58,7 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
     if (base.clock + ahead <= t && base.clock > best.tl.base.clock) best = { tl: { base, ahead }, cursor };
     // Keep snapshots on the way, so the next seek near here is quick.
     for (let at = (Math.floor(best.tl.base.clock / SNAPSHOT_EVERY_S + 1e-9) + 1) * SNAPSHOT_EVERY_S; at <= t; at += SNAPSHOT_EVERY_S) {
-      best = replayTo(log, at, best);
+      best = replayTo(log, at, best, applyButSafety);
       snapshots.set(at, best);
     }
     return best;
@@ -64,9 +69,10 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
     duration: logDuration(log),
     seek: (t) => {
       const target = Math.max(0, t);
-      const r = replayTo(log, target, pointAt(target));
+      const r = replayTo(log, target, pointAt(target), applyButSafety);
       cursor = r.cursor;
-      replaceDream(runtime.store, r.tl);
+      const { safety } = runtime.store.getState().base;
+      replaceDream(runtime.store, { base: { ...r.tl.base, safety }, ahead: r.tl.ahead });
       hook.changed();
       return runtime.store.getState().dream;
     },

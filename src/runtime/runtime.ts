@@ -88,8 +88,11 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
   const stops = new Set<() => void>();
 
   const emit = (entry: BusEntry) => entries.emit(entry, report);
-  const refuseIfLocked = (source: Source) => {
-    if (lock !== null && source !== 'replay') throw new DreamInputError(lock);
+  /** Panic and recover, and the performer's safety settings, are never refused: not even in a replay. */
+  const alwaysAllowed = (action: BusAction | null) =>
+    action !== null && (action.type === 'panic' || action.type === 'recover' || (action.type === 'set' && /^safety\./.test(action.path)));
+  const refuseIfLocked = (source: Source, action: BusAction | null = null) => {
+    if (lock !== null && source !== 'replay' && !alwaysAllowed(action)) throw new DreamInputError(lock);
   };
   /** The frame's coalesced values, applied together at the base. */
   const flush = () => {
@@ -116,7 +119,7 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
   });
 
   const act = (action: BusAction, source: Source): DreamState => {
-    refuseIfLocked(source);
+    refuseIfLocked(source, action);
     const t = store.getState().base.clock;
     const dream = apply(store, action);
     emit({ t, source, action });
@@ -129,6 +132,11 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
     dispatch: (input, source) => {
       const action = parseAction(input);
       if (action.type === 'morph') throw new DreamInputError('morph: use loadPreset');
+      // A continuous value from outside takes the continuous way: coalesced per frame, not discrete.
+      if (action.type === 'modulate') {
+        runtime.modulate(action.path, action.value, { source });
+        return store.getState().dream;
+      }
       return act(action, source);
     },
     act,

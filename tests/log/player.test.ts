@@ -55,3 +55,31 @@ describe('the show log player', () => {
     expect(live[6]!.mosaic.fracture).toBeGreaterThan(0.5);
   });
 });
+
+describe('a replay and the performer\'s safety', () => {
+  it('keeps the performer\'s own safety settings: a log that turns the flash guard off does not', () => {
+    const start = preset('dream-temple');
+    const log = {
+      format: 'dreamscape-show' as const,
+      version: 1 as const,
+      preset: start,
+      seed: 1,
+      entries: [
+        { t: 1, source: 'panel' as const, action: { type: 'set' as const, path: 'safety.flashGuard', value: false, confirm: true } },
+        { t: 1, source: 'panel' as const, action: { type: 'set' as const, path: 'safety.masterCap', value: -30 } },
+        { t: 2, source: 'key' as const, action: { type: 'glitch' as const, amount: 1 } },
+      ],
+    };
+    const store = createDreamStore(resolvePreset(start));
+    const runtime = createRuntime(store);
+    runtime.act({ type: 'set', path: 'safety.reducedMotion', value: true }, 'panel');
+    const player = createPlayer(runtime, log);
+    player.seek(0.5);
+    runtime.clock.step(3);
+    const s = store.getState().dream;
+    expect(s.mosaic.glitch).toBe(1);
+    expect(s.safety).toEqual({ flashGuard: true, reducedMotion: true, masterCap: -1 });
+    player.seek(2.5);
+    expect(store.getState().dream.safety).toEqual({ flashGuard: true, reducedMotion: true, masterCap: -1 });
+  });
+});

@@ -48,9 +48,15 @@ describe('the runtime: one bus for every input', () => {
     runtime.clock.step(0);
     expect(store.getState().dream.depth).toBe(1);
     expect(entries.at(-1)!.source).toBe('script');
+    // a modulate dispatched from outside takes the continuous way too
+    runtime.dispatch({ type: 'modulate', path: 'unity', value: 0.4 }, 'script');
+    expect(store.getState().revision).toBe(0);
+    runtime.clock.step(0);
+    expect(store.getState().dream.unity).toBe(0.4);
+    expect(store.getState().modulation).toBe(3);
     // nothing pending: a frame changes nothing
     runtime.clock.frame(11);
-    expect(store.getState().modulation).toBe(2);
+    expect(store.getState().modulation).toBe(3);
   });
 
   it('modulate refuses an unknown path and anything not continuous', () => {
@@ -80,6 +86,12 @@ describe('the runtime: one bus for every input', () => {
     expect(() => runtime.modulate('unity', 0.3, { source: 'panel' })).toThrow(/take over/);
     runtime.act({ type: 'glitch' }, 'replay');
     expect(store.getState().dream.mosaic.glitch).toBeGreaterThan(0);
+    // Panic, recover and the performer's safety settings are never refused.
+    runtime.act({ type: 'panic' }, 'key');
+    expect(store.getState().dream.output.panic).toBe(true);
+    runtime.act({ type: 'recover' }, 'key');
+    runtime.act({ type: 'set', path: 'safety.reducedMotion', value: true }, 'panel');
+    expect(store.getState().dream.safety.reducedMotion).toBe(true);
     release();
     expect(runtime.inputsLocked()).toBeNull();
     runtime.act({ type: 'fracture' }, 'key');
