@@ -110,15 +110,24 @@ export interface FrameOptions {
   prefersReducedMotion: boolean;
 }
 
+/** A dream clock that moved back, or on by more than this in one frame, jumped (a seek, a re-sync). */
+export const JUMP_S = 0.25;
+/** A jump is followed as one frame of this length: scrubbing a replay flashes no more than playing it. */
+export const JUMP_FOLLOW_S = 1 / 60;
+
 /**
  * Update the frame from the dream-state. With the flash guard on, every brightness-driving value
- * follows its target at GUARD_RATES; off, it jumps. The first frame, and a dream clock that went
- * back (an audience window re-syncing), snap to the targets.
+ * follows its target at GUARD_RATES; off, it jumps. The first frame (and a new seed) snaps to the
+ * targets. A dream clock that jumped (a seek or scrub of a replay, an audience re-syncing) is
+ * followed as one ordinary frame, and the glitch holds its step, so no input that moves dream time
+ * can flash faster than the guard allows.
  */
 export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOptions): void => {
-  const snap = !f.initialized || s.clock < f.time || s.seed !== f.seed;
-  const dt = snap ? 0 : s.clock - f.time;
-  f.dt = dt;
+  const snap = !f.initialized || s.seed !== f.seed;
+  const moved = snap ? 0 : s.clock - f.time;
+  const jumped = !snap && (moved < 0 || moved > JUMP_S);
+  const dt = jumped ? JUMP_FOLLOW_S : moved;
+  f.dt = jumped ? 0 : dt;
   f.time = s.clock;
   f.seed = s.seed;
   f.guard = s.safety.flashGuard;
@@ -146,7 +155,8 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   const sub = glitchSubdivision(f.glitch, s.tempo, f.guard, f.reducedMotion);
   f.glitchSubdivision = sub;
   f.glitchStepsPerSecond = stepsPerSecond(s.tempo, sub);
-  f.glitchStep = glitchStepIndex(s.beat, sub);
+  // A jump holds the glitch's step (scrubbing back and forth would otherwise step it every frame).
+  if (!(jumped && f.guard)) f.glitchStep = glitchStepIndex(s.beat, sub);
   const h = mix32(Math.imul(f.glitchStep | 0, 0x9e3779b9) ^ mix32(f.glitchSeed ^ Math.imul(Math.round(sub * 8), 0x85ebca6b)));
   f.stepRandom[0] = unit(h);
   f.stepRandom[1] = unit(mix32(h ^ 0x68bc21eb));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { flashTransitions, frameMeasures, glitchStepIndex, glitchSubdivision, GUARD_RATES, GUARDED_STEPS_PER_SECOND, maxPerWindow, REDUCED_STEPS_PER_SECOND, slew, stepsPerSecond } from '../../src/scene/flash-guard.ts';
-import { createSceneFrame, updateSceneFrame, linearChannel, REDUCED_MOTION_SCALE } from '../../src/scene/scene-frame.ts';
+import { createSceneFrame, JUMP_FOLLOW_S, updateSceneFrame, linearChannel, REDUCED_MOTION_SCALE } from '../../src/scene/scene-frame.ts';
 import { reduce, tick } from '../../src/model/index.ts';
 import type { DreamState } from '../../src/model/index.ts';
 import { fixtureState } from '../model/fixture.ts';
@@ -131,7 +131,7 @@ describe('the flash limiter on the scene frame', () => {
     expect(f.fracture).toBe(1);
   });
 
-  it('starts at the dream as it is (no fade-in on the first frame) and snaps when the clock goes back', () => {
+  it('starts at the dream as it is (no fade-in on the first frame); a jump of the clock is followed, not snapped, while the guard is on', () => {
     const f = createSceneFrame();
     let s = reduce(fixtureState(), { type: 'fracture', amount: 0.7 });
     updateSceneFrame(f, s, options);
@@ -139,7 +139,33 @@ describe('the flash limiter on the scene frame', () => {
     s = { ...s, clock: 0, mosaic: { ...s.mosaic, fracture: 0.1 } };
     updateSceneFrame(f, { ...s, clock: 5 }, options);
     updateSceneFrame(f, { ...s, clock: 1 }, options);
-    expect(f.fracture).toBeCloseTo(0.1);
+    // Two jumps, each followed as one frame of JUMP_FOLLOW_S.
+    expect(f.fracture).toBeCloseTo(0.7 - 2 * GUARD_RATES.fracture * JUMP_FOLLOW_S, 6);
+    // Unguarded, a jump snaps.
+    const g = createSceneFrame();
+    const off = { ...s, safety: { ...s.safety, flashGuard: false } };
+    updateSceneFrame(g, { ...off, clock: 5, mosaic: { ...s.mosaic, fracture: 0.7 } }, options);
+    updateSceneFrame(g, { ...off, clock: 1 }, options);
+    expect(g.fracture).toBeCloseTo(0.1);
+  });
+
+  it('scrubbing a replay back and forth every frame between a calm and a shattered moment moves no brightness value faster than the guard', () => {
+    const f = createSceneFrame();
+    const calm = fixtureState();
+    const storm: DreamState = { ...calm, depth: 1, mood: { ...calm.mood, arousal: 1 }, mosaic: { ...calm.mosaic, fracture: 1, glitch: 1 } };
+    updateSceneFrame(f, { ...calm, clock: 10 }, options);
+    let before = { fracture: f.fracture, glitch: f.glitch, depth: f.depth, arousal: f.arousal, step: f.glitchStep };
+    let steps = 0;
+    for (let i = 0; i < 120; i++) {
+      const s = i % 2 ? { ...calm, clock: 10 + i * 0.01 } : { ...storm, clock: 100 + i * 7.3, beat: 100 + i * 9.1 };
+      updateSceneFrame(f, s, options);
+      expect(Math.abs(f.fracture - before.fracture)).toBeLessThanOrEqual(GUARD_RATES.fracture * JUMP_FOLLOW_S + 1e-9);
+      expect(Math.abs(f.glitch - before.glitch)).toBeLessThanOrEqual(GUARD_RATES.glitch * JUMP_FOLLOW_S + 1e-9);
+      expect(Math.abs(f.depth - before.depth)).toBeLessThanOrEqual(GUARD_RATES.scalar * JUMP_FOLLOW_S + 1e-9);
+      if (f.glitchStep !== before.step) steps++;
+      before = { fracture: f.fracture, glitch: f.glitch, depth: f.depth, arousal: f.arousal, step: f.glitchStep };
+    }
+    expect(steps).toBe(0);
   });
 
   it('the restabilizing spring shows as negative fracture (recoil)', () => {
