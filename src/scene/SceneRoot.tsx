@@ -108,6 +108,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
     runtime.beginFrame(performance.now());
     frameOptions.audience = runtime.audience;
     frameOptions.prefersReducedMotion = runtime.prefersReducedMotion;
+    frameOptions.running = !clock.paused();
     updateSceneFrame(runtime.frame, store.getState().dream, frameOptions);
   }, FRAME_PRIORITY.derive);
 

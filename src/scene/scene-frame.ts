@@ -108,6 +108,12 @@ export interface FrameOptions {
   audience: boolean;
   /** The viewer's prefers-reduced-motion. */
   prefersReducedMotion: boolean;
+  /**
+   * The dream clock is running (not paused). A paused clock moved by hand (clock.step, a seek
+   * while paused: tests and renders at a dream time) snaps, so the same dream time draws the same
+   * picture; a running one follows a jump under the guard.
+   */
+  running?: boolean;
 }
 
 /** A dream clock that moved back, or on by more than this in one frame, jumped (a seek, a re-sync). */
@@ -118,16 +124,18 @@ export const JUMP_FOLLOW_S = 1 / 60;
 /**
  * Update the frame from the dream-state. With the flash guard on, every brightness-driving value
  * follows its target at GUARD_RATES; off, it jumps. The first frame (and a new seed) snaps to the
- * targets. A dream clock that jumped (a seek or scrub of a replay, an audience re-syncing) is
- * followed as one ordinary frame, and the glitch holds its step, so no input that moves dream time
- * can flash faster than the guard allows.
+ * targets, and so does a paused clock moved by hand. A running dream clock that jumped (a seek or
+ * scrub of a replay, an audience re-syncing) is followed as one ordinary frame, and the glitch
+ * holds its step, so nothing that moves dream time while the show runs flashes faster than the
+ * guard allows.
  */
 export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOptions): void => {
   const snap = !f.initialized || s.seed !== f.seed;
   const moved = snap ? 0 : s.clock - f.time;
-  const jumped = !snap && (moved < 0 || moved > JUMP_S);
+  const jumped = !snap && options.running === true && (moved < 0 || moved > JUMP_S);
+  const stepped = !snap && !jumped && (moved < 0 || moved > JUMP_S);
   const dt = jumped ? JUMP_FOLLOW_S : moved;
-  f.dt = jumped ? 0 : dt;
+  f.dt = jumped || stepped ? 0 : dt;
   f.time = s.clock;
   f.seed = s.seed;
   f.guard = s.safety.flashGuard;
@@ -135,7 +143,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   f.motion = f.reducedMotion ? REDUCED_MOTION_SCALE : 1;
   f.tempo = s.tempo;
   f.fade = s.output.fade;
-  followFree = snap || !f.guard;
+  followFree = snap || stepped || !f.guard;
   followDt = dt;
   followSettled = true;
 

@@ -131,21 +131,28 @@ describe('the flash limiter on the scene frame', () => {
     expect(f.fracture).toBe(1);
   });
 
-  it('starts at the dream as it is (no fade-in on the first frame); a jump of the clock is followed, not snapped, while the guard is on', () => {
+  it('starts at the dream as it is (no fade-in on the first frame); a running clock that jumps is followed under the guard, a paused one moved by hand snaps', () => {
+    const running = { ...options, running: true };
     const f = createSceneFrame();
     let s = reduce(fixtureState(), { type: 'fracture', amount: 0.7 });
-    updateSceneFrame(f, s, options);
+    updateSceneFrame(f, s, running);
     expect(f.fracture).toBeCloseTo(0.7);
     s = { ...s, clock: 0, mosaic: { ...s.mosaic, fracture: 0.1 } };
-    updateSceneFrame(f, { ...s, clock: 5 }, options);
-    updateSceneFrame(f, { ...s, clock: 1 }, options);
+    updateSceneFrame(f, { ...s, clock: 5 }, running);
+    updateSceneFrame(f, { ...s, clock: 1 }, running);
     // Two jumps, each followed as one frame of JUMP_FOLLOW_S.
     expect(f.fracture).toBeCloseTo(0.7 - 2 * GUARD_RATES.fracture * JUMP_FOLLOW_S, 6);
+    // Paused and stepped by hand (a test, a render at a dream time), a jump snaps: the same dream
+    // time draws the same picture.
+    const p = createSceneFrame();
+    updateSceneFrame(p, { ...s, clock: 5, mosaic: { ...s.mosaic, fracture: 0.7 } }, options);
+    updateSceneFrame(p, { ...s, clock: 1 }, options);
+    expect(p.fracture).toBeCloseTo(0.1);
     // Unguarded, a jump snaps.
     const g = createSceneFrame();
     const off = { ...s, safety: { ...s.safety, flashGuard: false } };
-    updateSceneFrame(g, { ...off, clock: 5, mosaic: { ...s.mosaic, fracture: 0.7 } }, options);
-    updateSceneFrame(g, { ...off, clock: 1 }, options);
+    updateSceneFrame(g, { ...off, clock: 5, mosaic: { ...s.mosaic, fracture: 0.7 } }, running);
+    updateSceneFrame(g, { ...off, clock: 1 }, running);
     expect(g.fracture).toBeCloseTo(0.1);
   });
 
@@ -153,12 +160,12 @@ describe('the flash limiter on the scene frame', () => {
     const f = createSceneFrame();
     const calm = fixtureState();
     const storm: DreamState = { ...calm, depth: 1, mood: { ...calm.mood, arousal: 1 }, mosaic: { ...calm.mosaic, fracture: 1, glitch: 1 } };
-    updateSceneFrame(f, { ...calm, clock: 10 }, options);
+    updateSceneFrame(f, { ...calm, clock: 10 }, { ...options, running: true });
     let before = { fracture: f.fracture, glitch: f.glitch, depth: f.depth, arousal: f.arousal, step: f.glitchStep };
     let steps = 0;
     for (let i = 0; i < 120; i++) {
       const s = i % 2 ? { ...calm, clock: 10 + i * 0.01 } : { ...storm, clock: 100 + i * 7.3, beat: 100 + i * 9.1 };
-      updateSceneFrame(f, s, options);
+      updateSceneFrame(f, s, { ...options, running: true });
       expect(Math.abs(f.fracture - before.fracture)).toBeLessThanOrEqual(GUARD_RATES.fracture * JUMP_FOLLOW_S + 1e-9);
       expect(Math.abs(f.glitch - before.glitch)).toBeLessThanOrEqual(GUARD_RATES.glitch * JUMP_FOLLOW_S + 1e-9);
       expect(Math.abs(f.depth - before.depth)).toBeLessThanOrEqual(GUARD_RATES.scalar * JUMP_FOLLOW_S + 1e-9);
