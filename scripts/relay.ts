@@ -313,7 +313,8 @@ export const serveStatic = (dir: string, host: string, port: number, options: St
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      // A file that cannot be read (or went away since it was checked) ends this answer, not the show.
+      else createReadStream(file).on('error', () => res.destroy()).pipe(res);
     });
     server.once('error', reject);
     server.listen(port, host, () => resolveServer(server));

@@ -38,6 +38,9 @@ export interface CredentialHolder extends CredentialSource {
 /** Where a room's credential lives in the tab's sessionStorage. */
 export const credentialKey = (room: string): string => `dreamscape.credential.${room}`;
 
+/** Session-storage keys only a performer's tab may hold (src/persist, src/sync/performer-id.ts). */
+export const PERFORMER_ONLY_KEYS: readonly string[] = [credentialKey(''), 'dreamscape.show.', 'dreamscape:performer'];
+
 export const NKEY_SEED = /^SU[A-Z2-7]{56}$/;
 const USER = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -167,10 +170,11 @@ export const takeCredential = (options: UrlOptions, env: CredentialEnv = browser
     else holder.load();
   } else {
     // A window opened by the performer's (the O key's audience window) starts with a copy of its
-    // sessionStorage: an audience keeps no credential.
+    // sessionStorage: an audience keeps nothing of the performer's (the credential, the kept show
+    // with its private dreamers and log, the performer's identity).
     try {
       const s = env.storage();
-      const keys = Array.from({ length: s.length }, (_, i) => s.key(i)).filter((k): k is string => k !== null && k.startsWith(credentialKey('')));
+      const keys = Array.from({ length: s.length }, (_, i) => s.key(i)).filter((k): k is string => k !== null && PERFORMER_ONLY_KEYS.some((prefix) => k.startsWith(prefix)));
       for (const k of keys) s.removeItem(k);
     } catch {
       // no storage: nothing kept in it either

@@ -1,4 +1,4 @@
-import { DreamInputError, validateShowLog } from '../model/index.ts';
+import { DreamInputError, logDuration, SHOW_LOG_LIMITS, validateShowLog } from '../model/index.ts';
 import type { Problem, ShowLog } from '../model/index.ts';
 import { registerApi, snapshot } from '../api/dreamscape-api.ts';
 import type { DreamscapeApi, DreamSnapshot } from '../api/dreamscape-api.ts';
@@ -44,6 +44,13 @@ export class ShowLogProblemsError extends Error {
   }
 }
 
+/**
+ * How far a seek may go: an hour past the later of the log's last entry and the dream now (the
+ * preset's acts play on by themselves after the last entry; a seek costs ~3 µs of model per 1/120 s
+ * step from the nearest snapshot, so an absurd time would freeze the page).
+ */
+export const seekLimit = (duration: number, now: number): number => Math.min(SHOW_LOG_LIMITS.seconds, Math.max(duration, now) + 3600);
+
 export const LOCKED_FOR_REPLAY = 'a show log is playing: press take over (or dreamscape.takeOverReplay()) to play live';
 
 export interface ShowLogControl extends RuntimeModule {
@@ -88,6 +95,8 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
         options.onProblems?.('show log', checked.problems);
         throw new ShowLogProblemsError(checked.problems);
       }
+      const limit = seekLimit(logDuration(checked.log), rt.store.getState().dream.clock);
+      if (at > limit) throw new DreamInputError(`replay: at ${at} s is past this show (it can play on by itself for an hour after its last entry: at most ${Math.floor(limit)} s)`);
       stopPlayer();
       recorder.pause(true);
       release = rt.lockInputs(LOCKED_FOR_REPLAY);
@@ -100,6 +109,8 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
     },
     seek: (t) => {
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new DreamInputError(`seek: t must be a dream time ≥ 0 in seconds, got ${String(t)}`);
+      const limit = seekLimit(player?.duration ?? 0, need().store.getState().dream.clock);
+      if (t > limit) throw new DreamInputError(`seek: ${t} s is past this show (it can play on by itself for an hour after its last entry: at most ${Math.floor(limit)} s)`);
       if (!player) return control.replay(recorder.log(), { at: t });
       const dream = player.seek(t);
       need().clock.step(0);
@@ -117,7 +128,7 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
       runtime = rt;
       const stopRecorder = rt.start(recorder);
       const unregister = registerApi(api, {
-        log: () => player?.log ?? recorder.log(),
+        log: () => (player ? structuredClone(player.log) : recorder.log()),
         replay: async (log, opts) => control.replay(log, opts),
         seek: async (t) => control.seek(t),
         takeOverReplay: () => control.takeOver(),

@@ -14,6 +14,9 @@ export const TICK_SECONDS = 1 / 120;
 export const TIME_SNAP = 1e-9;
 const SNAP = TIME_SNAP;
 
+/** The most one advance moves (a day: a show log's longest; 10.4 million steps). */
+export const MAX_ADVANCE_S = 86_400;
+
 export interface Timeline {
   /** The dream at the last whole step: every action applies here. */
   base: DreamState;
@@ -36,7 +39,7 @@ export const timelineTime = (tl: Timeline): number => tl.base.clock + tl.ahead;
 export const advanceTimeline = (tl: Timeline, dt: number, beforeStep?: (base: DreamState) => DreamState): Timeline => {
   if (!(dt > 0) || !Number.isFinite(dt)) return tl;
   let base = tl.base;
-  let ahead = tl.ahead + Math.min(dt, 3600);
+  let ahead = tl.ahead + Math.min(dt, MAX_ADVANCE_S);
   while (ahead >= TICK_SECONDS - SNAP) {
     if (beforeStep) base = beforeStep(base);
     base = tick(base, TICK_SECONDS);

@@ -95,7 +95,14 @@ describe('takeCredential: the secret read once, kept in the tab, out of the addr
   });
 
   it('an audience view ignores and strips a secret, and drops one copied into its sessionStorage by the window that opened it', () => {
-    const store = new Map([[credentialKey('show'), JSON.stringify({ user: 'performer', pass: 'sCopiedByOpener123' })], ['other', 'kept']]);
+    const store = new Map([
+      [credentialKey('show'), JSON.stringify({ user: 'performer', pass: 'sCopiedByOpener123' })],
+      // the performer's kept show (private dreamers in full, the log) and its identity, copied too
+      ['dreamscape.show.show', '{"format":"dreamscape-saved-show","dream":{"dreamers":[{"name":"Kian Sarai"}]}}'],
+      ['dreamscape:performer:show', '{"id":"p1"}'],
+      ['dreamscape:performer-seq:show', '12'],
+      ['other', 'kept'],
+    ]);
     const env = fakeEnv('http://h/?view=audience&room=show#pass=sFragmentSecret123', { store });
     const { credential } = boot(env);
     expect(credential.get()).toBeNull();

@@ -83,3 +83,23 @@ describe('a replay and the performer\'s safety', () => {
     expect(store.getState().dream.safety).toEqual({ flashGuard: true, reducedMotion: true, masterCap: -1 });
   });
 });
+
+describe('seek has a bound', () => {
+  it('refuses a time absurdly past the show (it would freeze the page) and seeks within it', async () => {
+    const { showLogModule } = await import('../../src/log/show-log-module.ts');
+    const start = preset('dream-temple');
+    const runtime = createRuntime(createDreamStore(resolvePreset(start)));
+    const api = {} as Parameters<typeof showLogModule>[0];
+    const control = showLogModule(api, createRecorder({ preset: start, seed: 1 }));
+    runtime.start(control);
+    runtime.act({ type: 'fracture' }, 'key');
+    runtime.clock.step(2);
+    expect(() => control.seek(1e9)).toThrow(/past this show/);
+    expect(() => control.seek(-1)).toThrow(/≥ 0/);
+    expect(control.seek(30).clock).toBeCloseTo(30, 6);
+    expect(api.replayStatus?.().playing).toBe(true);
+    expect(api.log?.().entries).toHaveLength(1);
+    control.takeOver();
+    expect(api.replayStatus?.().playing).toBe(false);
+  });
+});
