@@ -75,10 +75,12 @@ export const boot = (search: string, hash = ''): Boot => {
   const api = createDreamscapeApi(bus, { onListenerError: reportError });
   registerApi(api, { pageErrors });
   window.dreamscape = api;
-  // The performer's show is a log: recorded from the bus, replayable, seekable (src/log).
+  // The performer's show is a log: recorded from the bus, replayable, seekable (src/log). A full
+  // log says so where the performer looks (the problems panel) and the show goes on.
+  const reportFull = (message: string) => store.setState({ problems: { source: 'show log', problems: [{ path: '$.entries', message, expected: '', found: '' }] } });
   const showLog =
     options.view === 'performer'
-      ? showLogModule(api, createRecorder({ preset, seed: store.getState().dream.seed, ...(options.tiles === undefined ? {} : { tiles: options.tiles }) }), {
+      ? showLogModule(api, createRecorder({ preset, seed: store.getState().dream.seed, ...(options.tiles === undefined ? {} : { tiles: options.tiles }) }, { onFull: reportFull }), {
           onProblems: (source, problems) => store.setState({ problems: { source, problems } }),
         })
       : null;

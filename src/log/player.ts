@@ -12,6 +12,8 @@ export interface ShowPlayer {
   readonly duration: number;
   /** Put the dream of the log at dream time `t` in the store, and play on from there. */
   seek(t: number): DreamState;
+  /** The entries applied so far (what a take over would keep). */
+  played(): LogEntry[];
   /** Stop applying the log; returns the entries applied so far (a take-over's new log starts with them). */
   stop(): LogEntry[];
 }
@@ -76,6 +78,7 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
       hook.changed();
       return runtime.store.getState().dream;
     },
+    played: () => entriesBefore(log, cursor),
     stop: () => {
       runtime.setStepHook(null);
       return entriesBefore(log, cursor);

@@ -25,22 +25,43 @@ export interface ShowRecorder extends RuntimeModule {
  * continuous values of frames that follow one another with nothing discrete between them are kept
  * as one sweep (per path and source: steps since the last value, and the value).
  */
-export const createRecorder = (initial: ShowStart): ShowRecorder => {
+export const createRecorder = (initial: ShowStart, options: { onFull?: (why: string) => void } = {}): ShowRecorder => {
   let start = initial;
   let entries: LogEntry[] = [];
   let paused = false;
+  /** The log reached a limit of the format: it stops growing (once said), the show goes on. */
+  let full = false;
+  let presets = 0;
+  const fits = (e: BusEntry): boolean => {
+    if (full) return false;
+    const why =
+      entries.length >= SHOW_LOG_LIMITS.entries
+        ? `${SHOW_LOG_LIMITS.entries} entries`
+        : e.t > SHOW_LOG_LIMITS.seconds
+          ? `${SHOW_LOG_LIMITS.seconds} s`
+          : e.action.type === 'preset' && presets >= SHOW_LOG_LIMITS.presets
+            ? `${SHOW_LOG_LIMITS.presets} presets`
+            : null;
+    if (why === null) return true;
+    full = true;
+    options.onFull?.(`the show log is full (${why}): the show goes on, its log stops here; Save show keeps what it has`);
+    return false;
+  };
   /** The open sweep (the last entry) and, per track, the absolute step of its last value. */
   let sweep: { entry: LogEntry & { action: { type: 'sweep'; tracks: SweepTrack[] } }; last: number[] } | null = null;
 
   const take = (e: BusEntry) => {
     if (paused) return;
     if (e.action.type !== 'modulate') {
+      if (!fits(e)) return;
+      if (e.action.type === 'preset') presets++;
       sweep = null;
       entries.push({ t: e.t, source: e.source, action: e.action });
       return;
     }
     const { path, value } = e.action;
     if (!sweep) {
+      if (!fits(e)) return;
       const entry = { t: e.t, source: e.source, action: { type: 'sweep' as const, tracks: [] as SweepTrack[] } };
       entries.push(entry);
       sweep = { entry, last: [] };
@@ -80,6 +101,8 @@ export const createRecorder = (initial: ShowStart): ShowRecorder => {
     reset: (s, carried = []) => {
       start = s;
       entries = structuredClone([...carried]);
+      presets = entries.filter((e) => e.action.type === 'preset').length;
+      full = false;
       sweep = null;
     },
     pause: (p) => {

@@ -57,6 +57,11 @@ export interface ShowLogControl extends RuntimeModule {
   readonly recorder: ShowRecorder;
   status: Observable<ReplayStatus>;
   replay(log: unknown, options?: ReplayOptions): DreamSnapshot;
+  /**
+   * The log to keep for a reload: the live show's, or while a log plays the part of it played so
+   * far (what take over would keep: a reload in a replay resumes live from there).
+   */
+  keptLog(): ShowLog;
   seek(t: number): DreamSnapshot;
   takeOver(): DreamSnapshot;
 }
@@ -107,6 +112,7 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
       rt.clock.step(0);
       return snapshot(dream);
     },
+    keptLog: () => (player ? { ...player.log, entries: player.played() } : recorder.log()),
     seek: (t) => {
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new DreamInputError(`seek: t must be a dream time ≥ 0 in seconds, got ${String(t)}`);
       const limit = seekLimit(player?.duration ?? 0, need().store.getState().dream.clock);

@@ -26,14 +26,14 @@ export const KeepShow = () => {
     const { store, clock, sync, resume, room } = runtime;
     if (sync.role !== 'performer') return;
     const performer = sync.sync;
-    if (resume?.problem) showNotice(`the show kept in this tab could not be resumed (${resume.problem}); it starts from its preset`, 8000);
+    if (resume?.problem) showNotice(resume.show ? `the show was resumed, but ${resume.problem}` : `the show kept in this tab could not be resumed (${resume.problem}); it starts from its preset`, 8000);
     const db = createShowDb();
     const keeper = startKeepingShow({
       store,
       room,
       paused: clock.paused,
       audio: () => ({ choice: performer.audioChoice(), devices: performer.audioDevices() }),
-      log: () => (runtime.showLog && !runtime.showLog.status.get().playing ? runtime.showLog.recorder.log() : null),
+      log: () => runtime.showLog?.keptLog() ?? null,
       onAudioChange: performer.onChange,
       writeSession,
       db: null,
@@ -53,6 +53,7 @@ export const KeepShow = () => {
           keeper.useDb(db);
           return;
         }
+        if (kept.warning) showNotice(`a kept show was found, but ${kept.warning}`, 8000);
         setOffer(kept.show);
         setAnswer(() => (yes: boolean) => {
           setOffer(null);

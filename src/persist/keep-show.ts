@@ -47,6 +47,7 @@ export const startKeepingShow = (options: KeepShowOptions): ShowKeeper => {
   let db = options.db;
   let lastKept: number | null = null;
   let sessionFailing = false;
+  let logTooLarge = false;
   let dbFailing = false;
   let inFlight = false;
   let again = false;
@@ -78,8 +79,16 @@ export const startKeepingShow = (options: KeepShowOptions): ShowKeeper => {
     const t = now();
     const { base, ahead } = options.store.getState();
     const log = options.log?.() ?? null;
-    latest = encodeSavedShow({ room: options.room, savedAt: t, paused: options.paused(), dream: base, ahead, audio: options.audio(), ...(log ? { log } : {}) });
-    const r = options.writeSession(options.room, latest);
+    const show = { room: options.room, savedAt: t, paused: options.paused(), dream: base, ahead, audio: options.audio() };
+    latest = encodeSavedShow({ ...show, ...(log ? { log } : {}) });
+    let r = options.writeSession(options.room, latest);
+    if (!r.ok && log) {
+      // A long show's log may not fit in the tab's storage (a few MB): keep the show without it
+      // there (the room's IndexedDB copy keeps it whole).
+      r = options.writeSession(options.room, encodeSavedShow(show));
+      if (r.ok && !logTooLarge) options.notice(`the show's log (${Math.round(latest.length / 1e5) / 10} MB) no longer fits in this tab's storage: a reload keeps the show, its log is kept for the room in this browser`);
+      logTooLarge = r.ok;
+    }
     if (r.ok) lastKept = t;
     else if (!sessionFailing) options.notice(`the show could not be kept in this tab (${r.error}): a reload would start it again from its preset; the show goes on`);
     sessionFailing = !r.ok;

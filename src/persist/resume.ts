@@ -22,5 +22,5 @@ export const takeUpSession = (room: string, check: DreamCheck): ResumeInfo => {
   if (!r.ok) return { show: null, problem: `session storage: ${r.error}` };
   if (r.value === null) return { show: null, problem: null };
   const kept = decodeSavedShow(r.value, room, check);
-  return kept.ok ? { show: kept.show, problem: null } : { show: null, problem: kept.problem };
+  return kept.ok ? { show: kept.show, problem: kept.warning ?? null } : { show: null, problem: kept.problem };
 };

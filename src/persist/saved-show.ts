@@ -41,7 +41,7 @@ export const encodeSavedShow = (show: Omit<SavedShow, 'format' | 'version'>): st
 const CHOICES: readonly string[] = ['auto', 'audience', 'performer'];
 
 /** Read a kept show back, or say why it cannot be used (the show then starts from its preset). */
-export const decodeSavedShow = (text: string, room: string, check: DreamCheck): { ok: true; show: SavedShow } | { ok: false; problem: string } => {
+export const decodeSavedShow = (text: string, room: string, check: DreamCheck): { ok: true; show: SavedShow; warning?: string } | { ok: false; problem: string } => {
   if (text.length > SAVED_SHOW_MAX_CHARS) return { ok: false, problem: `too large (${text.length} characters)` };
   let raw: unknown;
   try {
@@ -63,14 +63,17 @@ export const decodeSavedShow = (text: string, room: string, check: DreamCheck): 
   const dream = check(o.dream);
   if (!dream.ok) return { ok: false, problem: `its dream: ${dream.problem}` };
   let log: ShowLog | undefined;
+  let logProblem: string | undefined;
   if (o.log !== undefined) {
+    // A log that cannot be read loses the log, not the show: the dream resumes without it.
     const r = validateShowLog(o.log);
-    if (!r.ok) return { ok: false, problem: `its log: ${r.problems[0]?.path ?? '$'}: ${r.problems[0]?.message ?? 'invalid'}` };
-    log = r.log;
+    if (r.ok) log = r.log;
+    else logProblem = `its log could not be kept (${r.problems[0]?.path ?? '$'}: ${r.problems[0]?.message ?? 'invalid'}); the show goes on with a new log`;
   }
   return {
     ok: true,
     show: { format: SAVED_SHOW_FORMAT, version: SAVED_SHOW_VERSION, room, savedAt: o.savedAt, paused: o.paused === true, dream: dream.dream, ahead, audio: { choice: audio.choice as AudioChoice, devices: audio.devices as AudioDevices }, ...(log ? { log } : {}) },
+    ...(logProblem ? { warning: logProblem } : {}),
   };
 };
 

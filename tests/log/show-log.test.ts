@@ -121,3 +121,18 @@ describe('docs/show-log.schema.json', () => {
     expect(JSON.stringify(onDisk)).toContain('"sweep"');
   });
 });
+
+describe('the recorder keeps to the format\'s limits', () => {
+  it('stops at the limit of entries, says so once, and what it has still validates', () => {
+    const start = preset('dream-temple');
+    const runtime = createRuntime(createDreamStore(resolvePreset(start)));
+    const said: string[] = [];
+    const recorder = createRecorder({ preset: start, seed: 1 }, { onFull: (m) => said.push(m) });
+    runtime.start(recorder);
+    for (let i = 0; i < SHOW_LOG_LIMITS.entries + 50; i++) runtime.act({ type: 'set', path: 'unity', value: (i % 100) / 100 }, 'script');
+    expect(recorder.count()).toBe(SHOW_LOG_LIMITS.entries);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/the show log is full \(200000 entries\)/);
+    expect(validateShowLog(recorder.log()).ok).toBe(true);
+  }, 120_000);
+});

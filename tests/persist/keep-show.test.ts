@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { reduce, resolvePreset, timelineTime, validatePreset } from '../../src/model/index.ts';
+import type { ShowLog } from '../../src/model/index.ts';
 import { startKeepingShow } from '../../src/persist/keep-show.ts';
 import { checkDream, decodeSavedShow, dreamToResume, encodeSavedShow } from '../../src/persist/saved-show.ts';
 import type { ShowDb, Stored } from '../../src/persist/show-storage.ts';
@@ -36,6 +37,13 @@ describe('a kept show', () => {
     expect(decodeSavedShow(text.replace('"version":1', '"version":9'), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('version 9') });
     expect(decodeSavedShow('{"format":"dreamscape-saved-show"', 'hall', checkDream)).toMatchObject({ ok: false, problem: 'not JSON' });
     expect(decodeSavedShow(text.replace('"acts":[', '"__proto__":{},"acts":['), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('forbidden key') });
+    // A log that cannot be read loses the log, not the show.
+    const badLog = JSON.parse(text) as Record<string, unknown>;
+    badLog.log = { format: 'dreamscape-show', version: 1, entries: 'lost' };
+    const kept = decodeSavedShow(JSON.stringify(badLog), 'hall', checkDream);
+    expect(kept).toMatchObject({ ok: true, warning: expect.stringContaining('its log could not be kept') });
+    expect(kept.ok && kept.show.dream).toEqual(dream);
+    expect(kept.ok && kept.show.log).toBeUndefined();
     const broken = JSON.parse(text) as { dream: unknown };
     broken.dream = { nothing: true };
     expect(decodeSavedShow(JSON.stringify(broken), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('its dream') });
@@ -105,6 +113,32 @@ describe('keeping the show', () => {
     keeper.stop();
     await vi.advanceTimersByTimeAsync(3000);
     expect(session).toHaveLength(5);
+  });
+
+  it('a log too large for the tab\'s storage is left out of it (one notice) and the show is kept', async () => {
+    const store = createDreamStore(fixtureState());
+    const session: string[] = [];
+    const notices: string[] = [];
+    const bigLog = { format: 'dreamscape-show', version: 1, preset: { version: 1, id: 'x' }, seed: 1, entries: Array.from({ length: 2000 }, (_, i) => ({ t: i, source: 'key', action: { type: 'glitch' } })) } as unknown as ShowLog;
+    const keeper = startKeepingShow({
+      store,
+      room: 'hall',
+      paused: () => false,
+      audio: () => ({ choice: 'auto', devices: 'all' }),
+      log: () => bigLog,
+      // a tab storage that takes 10,000 characters at most
+      writeSession: (_room, text): Stored<null> => (text.length > 10_000 ? { ok: false, error: 'QuotaExceededError' } : (session.push(text), { ok: true, value: null })),
+      db: null,
+      notice: (m) => notices.push(m),
+    });
+    apply(store, { type: 'glitch' });
+    await Promise.resolve();
+    expect(session.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(session.at(-1)!)).not.toHaveProperty('log');
+    expect(JSON.parse(session.at(-1)!).dream.mosaic.glitch).toBeGreaterThan(0);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/no longer fits in this tab's storage/);
+    keeper.stop();
   });
 
   it('a storage that refuses gives one notice each and the show goes on', async () => {
