@@ -42,10 +42,18 @@ export const projectPath = (path: string, dreamers: readonly Dreamer[]): string 
   return i >= 0 && dreamers[i]!.consent === 'private' ? `dreamers.${i}.${m[2]}` : path;
 };
 
+/** Whether a flat path is a private dreamer's voice level (which never travels: it is sent as 0). */
+export const isPrivateLevel = (path: string, dreamers: readonly Dreamer[]): boolean => {
+  const m = DREAMER_PATH.exec(path);
+  if (!m || m[2] !== 'level') return false;
+  const i = /^\d+$/.test(m[1]!) ? Number(m[1]) : dreamers.findIndex((d) => d.id === m[1]);
+  return dreamers[i]?.consent === 'private';
+};
+
 const projectRecord = (values: Record<string, ParamValue>, dreamers: readonly Dreamer[], hasPrivate: boolean): Record<string, ParamValue> => {
   if (!hasPrivate) return values;
   const out: Record<string, ParamValue> = {};
-  for (const [k, v] of Object.entries(values)) out[projectPath(k, dreamers)] = v;
+  for (const [k, v] of Object.entries(values)) out[projectPath(k, dreamers)] = isPrivateLevel(k, dreamers) ? 0 : v;
   return out;
 };
 
@@ -55,6 +63,8 @@ const projectDreamer = (d: Dreamer, i: number): Dreamer =>
 const projectEvent = (e: TimedEvent, dreamers: readonly Dreamer[]): TimedEvent => {
   if (e.action.type !== 'set') return e;
   const path = projectPath(e.action.path, dreamers);
+  // (An event is kept, its value zeroed: devices count the act's events by their index.)
+  if (isPrivateLevel(e.action.path, dreamers)) return { ...e, action: { ...e.action, path, value: 0 } };
   return path === e.action.path ? e : { ...e, action: { ...e.action, path } };
 };
 
@@ -94,6 +104,7 @@ const projectMorph = (m: Morph, dreamers: readonly Dreamer[], hasPrivate: boolea
 
 const projectGlide = (g: Glide, dreamers: readonly Dreamer[]): Glide => {
   const path = projectPath(g.path, dreamers);
+  if (isPrivateLevel(g.path, dreamers)) return { ...g, path, from: 0, to: 0 };
   return path === g.path ? g : { ...g, path };
 };
 
@@ -102,6 +113,7 @@ const project = (dream: DreamState): DreamState => {
   return {
     ...dream,
     dreamers: hasPrivate ? dream.dreamers.map(projectDreamer) : dream.dreamers,
+    // (act values and events zero a private dreamer's level too: projectActs)
     acts: projectActs(dream.acts, dream.dreamers),
     morph: dream.morph ? projectMorph(dream.morph, dream.dreamers, hasPrivate) : null,
     glides: hasPrivate ? dream.glides.map((g) => projectGlide(g, dream.dreamers)) : dream.glides,

@@ -132,3 +132,30 @@ describe('what an audience receives: the projection of the dream', () => {
     expect(shared.protocol).toBe(PROTOCOL);
   });
 });
+
+describe('a private dreamer\'s voice level never travels', () => {
+  it('is 0 in the projection wherever it stands: the dreamer, a glide, a morph, act values and timed events', async () => {
+    const { reduce } = await import('../../src/model/index.ts');
+    const r = raw('dream-temple.json');
+    const k = (r.dreamers as { id: string }[]).findIndex((d) => d.id === 'kian');
+    const acts = (r.acts as Record<string, unknown>[]).map((a, i) =>
+      i === 0 ? { ...a, values: { ...(a.values as object), dreamers: { kian: { level: 0.6123 } } }, events: [{ at: 1, action: { type: 'set', path: 'dreamers.kian.level', value: 0.6234 } }] } : a,
+    );
+    let d = resolve({ ...withPrivate(r, k), acts });
+    d = reduce(d, { type: 'set', path: 'dreamers.kian.level', value: 0.6345, seconds: 4 });
+    d = reduce(d, { type: 'act', to: 0 });
+    const p = audienceProjection(d);
+    const levels: number[] = [];
+    const at = `dreamers.${k}.level`;
+    levels.push(p.dreamers[k]!.level);
+    for (const g of p.glides) if (g.path === at) levels.push(g.from as number, g.to as number);
+    for (const rec of [p.morph?.from ?? {}, p.morph?.to ?? {}, ...p.acts.map((a) => a.values)]) if (at in rec) levels.push(rec[at] as number);
+    for (const a of p.acts) for (const e of a.events) if (e.action.type === 'set' && e.action.path === at) levels.push(e.action.value as number);
+    // it was there to be found (the glide, the act's value and event, the morph)
+    expect(levels.length).toBeGreaterThanOrEqual(5);
+    expect(levels.every((v) => v === 0)).toBe(true);
+    expect(JSON.stringify(p)).not.toMatch(/0\.6(123|234|345)/);
+    // the performer's own dream keeps them
+    expect(JSON.stringify(d)).toMatch(/0\.6234/);
+  });
+});
