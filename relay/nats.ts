@@ -316,18 +316,26 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
       const nextSecret = credential.secret ?? secret;
       checkSecret(nextSecret);
       const nextNkey = credential.nkey ?? nkey;
-      writePrivateFile(join(dir, 'performer.conf'), performerConf(nextSecret, nextNkey.publicKey));
-      secret = nextSecret;
-      nkey = nextNkey;
+      const file = join(dir, 'performer.conf');
+      writePrivateFile(file, performerConf(nextSecret, nextNkey.publicKey));
       const from = log.length;
       proc.kill('SIGHUP');
       const t0 = Date.now();
+      // The new credential holds once the server says it reloaded; otherwise the old one is put back.
+      const undo = (why: string): never => {
+        writePrivateFile(file, performerConf(secret, nkey.publicKey));
+        throw new Error(why);
+      };
       for (;;) {
         const since = log.slice(from);
-        if (/Reloaded server configuration/.test(since)) return;
+        if (/Reloaded server configuration/.test(since)) {
+          secret = nextSecret;
+          nkey = nextNkey;
+          return;
+        }
         const failed = /\[ERR\][^\n]*(reload|Failed)[^\n]*/i.exec(since);
-        if (failed) throw new Error(`nats-server did not reload: ${failed[0]}`);
-        if (Date.now() - t0 > 5000) throw new Error(`nats-server did not say it reloaded within 5 s:\n${since}`);
+        if (failed) undo(`nats-server did not reload: ${failed[0]}`);
+        if (Date.now() - t0 > 5000) undo(`nats-server did not say it reloaded within 5 s:\n${since}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
