@@ -97,7 +97,10 @@ export const boot = (search: string, hash = ''): Boot => {
     // An audience applies the performer's states right after its clock's frame advance.
     onFrame: (fn: () => void) => clock.onAdvance(() => fn()),
   };
+  // The relay (or this browser's other windows) is an output and an input of the runtime: the
+  // runtime owns its stop, which closes the link.
   const sync = connectSync(store, options.view, options.room, syncOptions);
+  bus.start({ name: 'sync', start: () => () => sync.stop() });
   registerSyncApi(api, sync); // dreamscape.takeOver(), otherPerformer(): one performer per room
   if (resume?.show && sync.role === 'performer') {
     sync.sync.setAudioChoice(resume.show.audio.choice);
