@@ -85,7 +85,8 @@ const ReplayStrip = ({ status }: { status: ReplayStatus }) => {
   const [marks, setMarks] = useState<ActMarks>({ marks: [], until: 0 });
   const dragging = useRef(false);
   const pendingSeek = useRef<number | null>(null);
-  const log = window.dreamscape.log?.() ?? null;
+  // The log itself, not the API's copy: its act marks are kept by its identity.
+  const log = showLog?.playingLog() ?? null;
   const max = Math.max(status.duration, now, 1);
 
   // Follow the dream a few times a second; find the acts a little at a time meanwhile.

@@ -62,6 +62,8 @@ export interface ShowLogControl extends RuntimeModule {
    * far (what take over would keep: a reload in a replay resumes live from there).
    */
   keptLog(): ShowLog;
+  /** The log being replayed, itself (the same object while it plays: the bar keys its act marks by it), or null. */
+  playingLog(): ShowLog | null;
   seek(t: number): DreamSnapshot;
   takeOver(): DreamSnapshot;
 }
@@ -112,6 +114,7 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
       rt.clock.step(0);
       return snapshot(dream);
     },
+    playingLog: () => player?.log ?? null,
     keptLog: () => (player ? { ...player.log, entries: player.played() } : recorder.log()),
     seek: (t) => {
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new DreamInputError(`seek: t must be a dream time ≥ 0 in seconds, got ${String(t)}`);
