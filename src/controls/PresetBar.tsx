@@ -6,15 +6,7 @@ import { useDream, useRuntime } from '../store/react.tsx';
 import { LIMITS } from '../model/index.ts';
 import { showNotice } from './notices.ts';
 import { openIfShowLog } from '../log/show-file.ts';
-
-const download = (name: string, text: string, type = 'application/json') => {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-};
+import { download } from './download.ts';
 
 /** Pick a preset and morph to it; export the dream as a preset file; import one by picker or drop. */
 export const PresetBar = () => {

@@ -5,15 +5,7 @@ import { actMarks, openShowText, showFileName } from './show-file.ts';
 import type { ActMarks } from './show-file.ts';
 import type { ReplayStatus } from './show-log-module.ts';
 import './show-log.css';
-
-const download = (name: string, text: string) => {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-};
+import { download } from '../controls/download.ts';
 
 /** m:ss.s of dream time. */
 const clockText = (t: number): string => {

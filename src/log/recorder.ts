@@ -10,8 +10,11 @@ export interface ShowStart {
 }
 
 export interface ShowRecorder extends RuntimeModule {
-  /** The show so far, as a log that replays it. */
-  log(): ShowLog;
+  /**
+   * The show so far, as a log that replays it: a copy, or with `shared` the recorder's own entries
+   * (for a caller that serialises it at once and keeps nothing: the kept show, every second).
+   */
+  log(options?: { shared?: boolean }): ShowLog;
   /** Entries kept so far. */
   count(): number;
   /** Start a new log from `start`, carrying on from `entries` (a resumed show, a taken-over replay). */
@@ -89,13 +92,13 @@ export const createRecorder = (initial: ShowStart, options: { onFull?: (why: str
   return {
     name: 'show log',
     start: (runtime: Runtime) => runtime.onEntry(take),
-    log: () => ({
+    log: (opts = {}) => ({
       format: SHOW_LOG_FORMAT,
       version: SHOW_LOG_VERSION,
       preset: start.preset,
       seed: start.seed,
       ...(start.tiles === undefined ? {} : { tiles: start.tiles }),
-      entries: structuredClone(entries),
+      entries: opts.shared ? entries : structuredClone(entries),
     }),
     count: () => entries.length,
     reset: (s, carried = []) => {

@@ -58,7 +58,7 @@ export interface ShowLogControl extends RuntimeModule {
   status: Observable<ReplayStatus>;
   replay(log: unknown, options?: ReplayOptions): DreamSnapshot;
   /**
-   * The log to keep for a reload: the live show's, or while a log plays the part of it played so
+   * The log to keep for a reload (to be serialised at once, not held): the live show's, or while a log plays the part of it played so
    * far (what take over would keep: a reload in a replay resumes live from there).
    */
   keptLog(): ShowLog;
@@ -115,7 +115,8 @@ export const showLogModule = (api: DreamscapeApi, recorder: ShowRecorder, option
       return snapshot(dream);
     },
     playingLog: () => player?.log ?? null,
-    keptLog: () => (player ? { ...player.log, entries: player.played() } : recorder.log()),
+    // (serialised at once by the keeper: the recorder's entries need no copy)
+    keptLog: () => (player ? { ...player.log, entries: player.played() } : recorder.log({ shared: true })),
     seek: (t) => {
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new DreamInputError(`seek: t must be a dream time ≥ 0 in seconds, got ${String(t)}`);
       const limit = seekLimit(player?.duration ?? 0, need().store.getState().dream.clock);

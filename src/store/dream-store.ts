@@ -82,11 +82,11 @@ export const applyModulations = (store: DreamStore, actions: readonly Extract<Dr
 
 /**
  * Advance the dream clock in whole steps (the same dream time gives the same dream at any frame
- * rate); `beforeStep` may change the base at each step's time (a replayed log's entries).
+ * rate); a replayed log's entries go through advanceReplaying instead.
  */
-export const advance = (store: DreamStore, dt: number, beforeStep?: (base: DreamState) => DreamState): void => {
+export const advance = (store: DreamStore, dt: number): void => {
   const { base, ahead } = store.getState();
-  const tl = advanceTimeline({ base, ahead }, dt, beforeStep);
+  const tl = advanceTimeline({ base, ahead }, dt);
   if (tl.base === base && tl.ahead === ahead) return;
   store.setState({ dream: viewOf(tl), base: tl.base, ahead: tl.ahead });
 };

@@ -90,8 +90,6 @@ export const catchUpSeconds = (m: Pick<StateMessage, 'clockAt'>, here: number, o
  */
 export const SEQ_RESET_MS = 3000;
 
-/** The longest single tick of a catch-up (the clock's own frames are at most 0.25 s). */
-const CATCH_UP_STEP_S = 0.25;
 
 /**
  * An audience follows the performer: it asks for the state when it joins, takes every newer
@@ -136,7 +134,8 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     const t = now();
     catchUp = catchUpSeconds(m, frames ? frames.reference(t) : frameReference(t, null), offset());
     replaceDream(store, dream);
-    for (let left = catchUp; left > 1e-9; left -= CATCH_UP_STEP_S) advance(store, Math.min(CATCH_UP_STEP_S, left));
+    // One advance: dream time moves in fixed steps however far it goes (src/model/timeline.ts).
+    advance(store, catchUp);
     glider.replaced(m.seq);
     const devicesChanged = JSON.stringify(m.devices) !== JSON.stringify(devices);
     if (m.audio !== audio || devicesChanged) {

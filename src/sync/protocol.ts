@@ -1,4 +1,5 @@
 import type { DreamState } from '../model/index.ts';
+import type { Observable } from '../runtime/observable.ts';
 
 /**
  * One sync protocol for every carrier (BroadcastChannel between windows of one browser; a
@@ -147,11 +148,9 @@ export interface LinkInfo {
   error: string | null;
 }
 
-/** A small observable (the sync components subscribe to it). */
-export interface Observable<T> {
-  get(): T;
-  subscribe(fn: () => void): () => void;
-}
+/** A small observable (the sync components subscribe to it): the runtime's. */
+export { observable } from '../runtime/observable.ts';
+export type { Observable } from '../runtime/observable.ts';
 
 /** A carrier moves messages; it knows nothing about dreams. */
 export interface Carrier {
@@ -168,23 +167,6 @@ export interface Carrier {
 
 /** NATS subjects of a room: the performer publishes `state` (states, patches, params); audiences request on `clock`. */
 export const subjects = (room: string) => ({ state: `dreamscape.${room}.state`, clock: `dreamscape.${room}.clock` });
-
-/** A tiny observable value. */
-export const observable = <T>(initial: T): Observable<T> & { set(next: T): void } => {
-  let value = initial;
-  const listeners = new Set<() => void>();
-  return {
-    get: () => value,
-    set: (next) => {
-      value = next;
-      for (const fn of listeners) fn();
-    },
-    subscribe: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-  };
-};
 
 /** The performer re-sends the whole state this often, so a device that missed a message converges. */
 export const HEARTBEAT_MS = 1000;

@@ -26,5 +26,5 @@ export const registerSyncApi = (api: DreamscapeApi, sync: SyncHandle): (() => vo
       if (sync.role !== 'performer') throw new Error('takeOver: only a performer window can take the room over');
       sync.sync.takeOver();
     },
-    otherPerformer: () => (sync.role === 'performer' ? sync.sync.otherPerformer() : sync.sync.otherPerformer()),
+    otherPerformer: () => sync.sync.otherPerformer(),
   });

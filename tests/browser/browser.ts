@@ -2,6 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { startRelayServer } from '../../relay/nats.ts';
+import type { RelayServer } from '../../relay/nats.ts';
 
 export { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.ts';
 export const launch = launchChromium;
@@ -37,6 +39,33 @@ export const browserPerFile = (): { readonly browser: Browser; readonly context:
   });
   afterAll(async () => {
     await handle.browser?.close();
+  });
+  return handle;
+};
+
+/**
+ * A real nats-server (the project's relay config, on 127.0.0.1) and one Chromium for a test file,
+ * with a new browser context per device (no BroadcastChannel between contexts); all closed after.
+ */
+export const relayPerFile = (room: string): { readonly relay: RelayServer; readonly browser: Browser; context(): Promise<BrowserContext> } => {
+  const contexts: BrowserContext[] = [];
+  const handle = {
+    relay: undefined as unknown as RelayServer,
+    browser: undefined as unknown as Browser,
+    context: async () => {
+      const c = await handle.browser.newContext();
+      contexts.push(c);
+      return c;
+    },
+  };
+  beforeAll(async () => {
+    handle.relay = await startRelayServer({ room });
+    handle.browser = await launch();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await handle.browser?.close();
+    await handle.relay?.stop();
   });
   return handle;
 };

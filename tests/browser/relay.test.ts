@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, openView } from './browser.ts';
-import { startRelayServer } from '../../relay/nats.ts';
-import type { RelayServer } from '../../relay/nats.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openView, relayPerFile } from './browser.ts';
 
 // Performer and audience pages in separate browser contexts (no BroadcastChannel between them),
 // joined only through a real nats-server on 127.0.0.1 with the project's relay config.
-let browser: Browser;
-let relay: RelayServer;
-const contexts: BrowserContext[] = [];
 const room = `relay-${Date.now()}`;
-beforeAll(async () => {
-  relay = await startRelayServer({ room });
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await relay?.stop();
-});
-
-const context = async () => {
-  const c = await browser.newContext();
-  contexts.push(c);
-  return c;
-};
+const shared = relayPerFile(room);
+const { context } = shared;
 
 interface Sync {
   link: string;
@@ -70,8 +52,8 @@ const clockPhase = (page: Page) =>
 
 describe('performer and audience through the NATS relay', () => {
   it('joins through the relay, follows a change, refuses an impostor, survives a restart, and estimates the clock offset', async () => {
-    const relayUrl = relay.wsUrl;
-    const { page: performer, errors } = await openView(await context(), { room, relay: relayUrl, pass: relay.secret, tiles: 64 });
+    const relayUrl = shared.relay.wsUrl;
+    const { page: performer, errors } = await openView(await context(), { room, relay: relayUrl, pass: shared.relay.secret, tiles: 64 });
     const { page: audience, errors: audienceErrors } = await openView(await context(), { room, relay: relayUrl, view: 'audience', tiles: 64 });
 
     // joined: both connected; the audience's clock pings make it a device the performer counts
@@ -102,8 +84,8 @@ describe('performer and audience through the NATS relay', () => {
     if (Math.min(p.fps, a.fps) >= 10) expect(Math.abs(alignMs)).toBeLessThan(50);
 
     // the audience's view holds no secret, and neither does the built bundle
-    expect(audience.url()).not.toContain(relay.secret);
-    expect(await audience.content()).not.toContain(relay.secret);
+    expect(audience.url()).not.toContain(shared.relay.secret);
+    expect(await audience.content()).not.toContain(shared.relay.secret);
     // (read from the server the pages came from: every script index.html loads and every chunk they name)
     const origin = new URL(audience.url()).origin;
     const queue = [...(await (await fetch(`${origin}/`)).text()).matchAll(/assets\/[\w.-]+\.js/g)].map((m) => m[0]);
@@ -113,7 +95,7 @@ describe('performer and audience through the NATS relay', () => {
       if (seen.has(path)) continue;
       seen.add(path);
       const js = await (await fetch(`${origin}/${path}`)).text();
-      expect(js, path).not.toContain(relay.secret);
+      expect(js, path).not.toContain(shared.relay.secret);
       for (const m of js.matchAll(/assets\/[\w.-]+\.js/g)) queue.push(m[0]);
       for (const m of js.matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) queue.push(`assets/${m[1]}`);
     }
@@ -148,7 +130,7 @@ describe('performer and audience through the NATS relay', () => {
     await impostor.close();
 
     // the relay restarts: the audience is cut off and keeps dreaming, then converges to the performer
-    await relay.stop();
+    await shared.relay.stop();
     await waitSync(audience, "s.link !== 'connected' && s.cutOff === true", 5000);
     await waitSync(performer, "s.link !== 'connected'", 5000);
     const c0 = await audience.evaluate(() => window.dreamscape.state().clock);
@@ -156,7 +138,7 @@ describe('performer and audience through the NATS relay', () => {
     await audience.evaluate(() => new Promise((r) => setTimeout(r, 800)));
     expect(await audience.evaluate(() => window.dreamscape.state().clock)).toBeGreaterThan(c0);
     expect(await unity(audience)).toBeCloseTo(0.123, 9);
-    await relay.restart();
+    await shared.relay.restart();
     const up = Date.now();
     await audience.waitForFunction(() => Math.abs(window.dreamscape.state().unity - 0.777) < 1e-9, undefined, { timeout: 5000, polling: 20 });
     const convergeS = (Date.now() - up) / 1000;

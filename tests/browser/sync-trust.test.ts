@@ -1,28 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, openView } from './browser.ts';
-import { startRelayServer } from '../../relay/nats.ts';
-import type { RelayServer } from '../../relay/nats.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openView, relayPerFile } from './browser.ts';
 
 // Consent on the wire, bad messages, one performer per room: real Chromium, BroadcastChannel
 // between pages of one context, and a real nats-server between contexts.
-let browser: Browser;
-let relay: RelayServer;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  browser = await launch();
-  relay = await startRelayServer({ room: 'trust-relay' });
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await relay?.stop();
-});
-const context = async () => {
-  const c = await browser.newContext();
-  contexts.push(c);
-  return c;
-};
+const shared = relayPerFile('trust-relay');
+const { context } = shared;
 
 interface Sync {
   performer?: string | null;
@@ -71,8 +54,8 @@ describe('what an audience receives', () => {
   });
 
   it('over the relay: the same', async () => {
-    const { page: performer } = await openView(await context(), { room: relay.room, relay: relay.wsUrl, pass: relay.secret, preset: 'dream-hub', tiles: 256 });
-    const { page: audience, errors } = await openView(await context(), { room: relay.room, relay: relay.wsUrl, view: 'audience', preset: 'dream-hub', tiles: 256 });
+    const { page: performer } = await openView(await context(), { room: shared.relay.room, relay: shared.relay.wsUrl, pass: shared.relay.secret, preset: 'dream-hub', tiles: 256 });
+    const { page: audience, errors } = await openView(await context(), { room: shared.relay.room, relay: shared.relay.wsUrl, view: 'audience', preset: 'dream-hub', tiles: 256 });
     await waitFor(performer, "y.link === 'connected'", 20_000);
     await waitFor(audience, "y.link === 'connected'", 20_000);
     await performer.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'unity', value: 0.654 }));
