@@ -1,7 +1,7 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
 import { SymphonyGate } from '../audio/SymphonyGate.tsx';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
-import { CutOffIndicator } from '../sync/CutOffIndicator.tsx';
+import { CutOffIndicator } from './CutOffIndicator.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { useAudienceScreen } from './useAudienceScreen.ts';
 

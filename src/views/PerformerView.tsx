@@ -7,11 +7,11 @@ import { Panels } from '../controls/panels.tsx';
 import { PresetBar } from '../controls/PresetBar.tsx';
 import { useLiveKeys } from '../controls/useLiveActions.ts';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
-import { RelayStatus } from '../sync/RelayStatus.tsx';
-import { OtherPerformer } from '../sync/OtherPerformer.tsx';
+import { RelayStatus } from './RelayStatus.tsx';
+import { OtherPerformer } from './OtherPerformer.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
-import { KeepShow } from '../persist/KeepShow.tsx';
-import { ShowLogBar } from '../log/ShowLogBar.tsx';
+import { KeepShow } from '../controls/KeepShow.tsx';
+import { ShowLogBar } from '../controls/ShowLogBar.tsx';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live

@@ -4,8 +4,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { DreamProvider } from '../../src/store/react.tsx';
 import type { DreamRuntime } from '../../src/store/react.tsx';
 import type { SyncHandle, SyncStatus } from '../../src/sync/connect.ts';
-import { RelayStatus } from '../../src/sync/RelayStatus.tsx';
-import { CutOffIndicator } from '../../src/sync/CutOffIndicator.tsx';
+import { RelayStatus } from '../../src/views/RelayStatus.tsx';
+import { CutOffIndicator } from '../../src/views/CutOffIndicator.tsx';
 import { observable } from '../../src/sync/protocol.ts';
 
 const link = observable({ carrier: 'relay' as const, relay: 'ws://127.0.0.1:8090', state: 'connected' as const, since: 0, connects: 1, refused: null, error: null });

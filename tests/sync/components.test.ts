@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { DreamProvider } from '../../src/store/react.tsx';
 import type { DreamRuntime } from '../../src/store/react.tsx';
 import type { SyncHandle, SyncStatus } from '../../src/sync/connect.ts';
-import { OtherPerformer } from '../../src/sync/OtherPerformer.tsx';
+import { OtherPerformer } from '../../src/views/OtherPerformer.tsx';
 import { observable } from '../../src/sync/protocol.ts';
 
 const link = observable({ carrier: 'broadcast' as const, relay: null, state: 'connected' as const, since: 0, connects: 1, refused: null, error: null });

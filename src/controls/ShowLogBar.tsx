@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRuntime } from '../store/react.tsx';
-import { showNotice } from '../controls/notices.ts';
-import { actMarks, openShowText, showFileName } from './show-file.ts';
-import type { ActMarks } from './show-file.ts';
-import type { ReplayStatus } from './show-log-module.ts';
+import { showNotice } from './notices.ts';
+import { actMarks, openShowText, showFileName } from '../log/show-file.ts';
+import type { ActMarks } from '../log/show-file.ts';
+import type { ReplayStatus } from '../log/show-log-module.ts';
 import './show-log.css';
-import { download } from '../controls/download.ts';
+import { download } from './download.ts';
 
 /** m:ss.s of dream time. */
 const clockText = (t: number): string => {

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { showNotice } from '../controls/notices.ts';
+import { showNotice } from './notices.ts';
 import { replaceDream } from '../store/dream-store.ts';
 import { useRuntime } from '../store/react.tsx';
-import { startKeepingShow } from './keep-show.ts';
-import { decodeSavedShow } from './saved-show.ts';
-import type { SavedShow } from './saved-show.ts';
-import { createShowDb, writeSession } from './show-storage.ts';
-import './persist.css';
+import { startKeepingShow } from '../persist/keep-show.ts';
+import { decodeSavedShow } from '../persist/saved-show.ts';
+import type { SavedShow } from '../persist/saved-show.ts';
+import { createShowDb, writeSession } from '../persist/show-storage.ts';
+import './keep-show.css';
 
 const clockTime = (ms: number): string => {
   const d = new Date(ms);

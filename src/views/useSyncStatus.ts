@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useRuntime } from '../store/react.tsx';
-import type { SyncStatus } from './connect.ts';
+import type { SyncStatus } from '../sync/connect.ts';
 
 /** The sync's status, refreshed when the link changes and every `everyMs`. */
 export const useSyncStatus = (everyMs = 500): SyncStatus => {

@@ -4,7 +4,7 @@ import { credentialFromInput, pageCredential } from '../app/credential.ts';
 import type { CredentialHolder } from '../app/credential.ts';
 import { useRuntime } from '../store/react.tsx';
 import { useSyncStatus } from './useSyncStatus.ts';
-import type { LinkState } from './protocol.ts';
+import type { LinkState } from '../sync/protocol.ts';
 
 const COLOURS: Record<LinkState, string> = { connected: '#7dffb0', connecting: '#ffd36b', reconnecting: '#ffb86b', closed: '#ff5c7a' };
 const LABELS: Record<LinkState, string> = { connected: 'connected', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'closed' };
