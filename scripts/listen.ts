@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as webAudio from 'node-web-audio-api';
 import { resolvePreset, validatePreset } from '../src/model/index.ts';
 import type { DreamAction } from '../src/model/index.ts';
-import { levels, powerSpectrum, summarize } from '../src/audio/analysis.ts';
+import { levels, powerSpectrum, summarize } from './lib/spectrum.ts';
 
 const g = globalThis as Record<string, unknown>;
 g.window ??= globalThis;

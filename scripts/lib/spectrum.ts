@@ -1,6 +1,6 @@
 /**
- * Measuring rendered audio: levels, a crude spectrum, brightness and noisiness. Pure; used by
- * the tests and by the listening report (scripts in tests/audio), never by the live engine.
+ * Measuring rendered audio offline: levels, a crude spectrum, brightness and noisiness. Pure; used
+ * by the listening report (scripts/listen.ts) and the render tests (tests/audio), never by the app.
  */
 export interface Levels {
   peak: number;

@@ -8,7 +8,7 @@ import * as webAudio from 'node-web-audio-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolvePreset, validatePreset } from '../../src/model/index.ts';
 import type { DreamState } from '../../src/model/index.ts';
-import { levels, powerSpectrum, summarize, describeSpectrum } from '../../src/audio/analysis.ts';
+import { levels, powerSpectrum, summarize, describeSpectrum } from '../../scripts/lib/spectrum.ts';
 
 const g = globalThis as Record<string, unknown>;
 g.window ??= globalThis;
