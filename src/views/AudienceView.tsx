@@ -1,5 +1,5 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
-import { SymphonyGate } from '../audio/SymphonyGate.tsx';
+import { SymphonyGate } from './SymphonyGate.tsx';
 import { ProblemsPanel } from './ProblemsPanel.tsx';
 import { CutOffIndicator } from './CutOffIndicator.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';

@@ -1,5 +1,5 @@
 import { DreamScene } from '../scene/DreamScene.tsx';
-import { SymphonyGate } from '../audio/SymphonyGate.tsx';
+import { SymphonyGate } from './SymphonyGate.tsx';
 import { CueList } from '../controls/CueList.tsx';
 import { LiveBar } from '../controls/LiveBar.tsx';
 import { Notices } from '../controls/Notices.tsx';

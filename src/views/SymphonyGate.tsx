@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useRuntime } from '../store/react.tsx';
-import { installSymphony } from './symphony.ts';
-import type { SymphonyController, SymphonyStatus } from './symphony.ts';
+import { installSymphony } from '../audio/symphony.ts';
+import type { SymphonyController, SymphonyStatus } from '../audio/symphony.ts';
 import './symphony.css';
 
 const IDLE: SymphonyStatus = { phase: 'idle', context: 'none', entered: false, error: null };
@@ -18,10 +18,27 @@ export const SymphonyGate = () => {
   useEffect(() => {
     const { controller: c, uninstall } = installSymphony(runtime, typeof window === 'undefined' ? undefined : window.dreamscape);
     setController(c);
-    // Fetch Tone while the page is idle, so the gesture starts the sound at once.
-    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void c.preload().catch(() => undefined), { timeout: 4000 }) : null;
+    // Fetch Tone (the symphony's chunk, ~70 KB gzip) while the page is idle, so the gesture
+    // starts the sound at once, but only in the window where the symphony plays (audioHere: the
+    // performer's, or the audience the performer's messages name): an audience that is never
+    // told to play does not download it, unless its viewer asks for sound (the button below).
+    const load = () => void c.preload().catch(() => undefined);
+    let idle: number | undefined;
+    const whenIdle = () => {
+      if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(load, { timeout: 4000 });
+      else load();
+    };
+    let stopWatching = () => {};
+    if (runtime.store.getState().audioHere) whenIdle();
+    else
+      stopWatching = runtime.store.subscribe((s) => {
+        if (!s.audioHere) return;
+        stopWatching();
+        whenIdle();
+      });
     return () => {
-      if (idle !== null && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
+      stopWatching();
+      if (idle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
       uninstall();
     };
   }, [runtime]);
@@ -32,11 +49,21 @@ export const SymphonyGate = () => {
     () => IDLE,
   );
   if (!controller) return null;
+  const preload = () => void controller.preload().catch(() => undefined);
 
   if (!status.entered) {
     return (
       <div className="symphony-gate" data-testid="symphony-gate">
-        <button type="button" className="symphony-enter" data-testid="enter-dream" onClick={() => void controller.enter()} aria-label="enter the dream: start the sound">
+        <button
+          type="button"
+          className="symphony-enter"
+          data-testid="enter-dream"
+          // A viewer reaching for the button asks for sound: fetch Tone before the click lands.
+          onPointerEnter={preload}
+          onFocus={preload}
+          onClick={() => void controller.enter()}
+          aria-label="enter the dream: start the sound"
+        >
           <span className="symphony-enter-title">enter the dream</span>
           <span className="symphony-enter-sub">sound on</span>
         </button>
