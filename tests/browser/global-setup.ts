@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   project.provide('baseUrl', url.replace(/\/$/, ''));
+  project.provide('distDir', outDir);
   return async () => {
     await server.close();
   };
@@ -28,5 +29,7 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The served build's folder (tests/browser/first-download.test.ts gzips its files). */
+    distDir: string;
   }
 }
