@@ -1,8 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import { Leva, useControls, button } from 'leva';
 import type { Schema } from 'leva/dist/declarations/src/types';
-import { DREAMER_PARAMS, PARAMS, getParam, isContinuous, resolvePath } from '../model/index.ts';
-import type { ParamSpec, ParamValue } from '../model/index.ts';
+import { getParam, isContinuous, resolvePath } from '../model/index.ts';
+import type { ParamValue } from '../model/index.ts';
+import { panelLayout } from './panel-layout.ts';
+import type { Binding } from './panel-layout.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
 import { actOrSay, showNotice } from './notices.ts';
@@ -11,13 +13,6 @@ import type { AudioChoice } from '../sync/performer-sync.ts';
 
 /** How often the panels catch up with changes made elsewhere (keys, cues, acts, the API). */
 const SYNC_MS = 100;
-
-interface Binding {
-  key: string;
-  path: string;
-  spec: ParamSpec;
-  label: string;
-}
 
 const same = (a: unknown, b: unknown): boolean => (typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) < 1e-6 : a === b);
 
@@ -119,33 +114,27 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
   }, [store, set, ...deps]);
 };
 
-const global = (path: keyof typeof PARAMS, key = path.split('.').pop()!): Binding => ({ key, path, spec: PARAMS[path], label: key });
-
-/** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety, Output. */
+/** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety (from the parameter table), Output. */
 export const Panels = () => {
   const { store, sync, bus } = useRuntime();
   const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
   const tiles = useDream((s) => s.dream.mosaic.tiles);
-  const dreamerList = useMemo(() => store.getState().dream.dreamers, [dreamers, store]);
+  const layout = useMemo(() => panelLayout(store.getState().dream.dreamers), [dreamers, store]);
 
-  useBoundFolder('Dream', [global('mood.valence'), global('mood.arousal'), global('depth'), global('unity'), global('tempo'), global('key'), global('mode'), global('palette.deep', 'deep'), global('palette.haze', 'haze'), global('palette.glow', 'glow'), global('palette.accent', 'accent')], []);
-  useBoundFolder('Mosaic', [global('mosaic.tiles'), global('mosaic.pattern'), global('mosaic.fracture'), global('mosaic.glitch'), global('mosaic.restabilizeSeconds', 'restabilize time')], [tiles], {
+  useBoundFolder('Dream', layout.Dream, []);
+  useBoundFolder('Mosaic', layout.Mosaic, [tiles], {
     restabilize: button(() => actOrSay(bus, { type: 'restabilize' }, 'panel')),
   });
-  useBoundFolder(
-    'Symphony',
-    [global('symphony.level', 'master'), global('symphony.reverb'), ...dreamerList.map((d, i) => ({ key: `${d.id} voice`, path: `dreamers.${i}.level`, spec: DREAMER_PARAMS.level, label: `${d.name.split(' ')[0]} voice` }))],
-    [dreamers],
-    {
-      'WAV seconds': { value: 30, min: 1, max: 600, step: 1 },
-      'export WAV': button((get) => {
-        const exportWav = window.dreamscape.exportWav;
-        if (!exportWav) return showNotice('the symphony is still loading');
-        const seconds = Number(get('Symphony.WAV seconds')) || 30;
-        showNotice(`rendering the next ${seconds} s of the symphony to a WAV file…`);
-        exportWav(seconds, { download: true }).catch((err: unknown) => showNotice(`WAV export failed: ${(err as Error).message}`));
-      }),
-      ...(sync.role === 'performer'
+  useBoundFolder('Symphony', layout.Symphony, [dreamers], {
+    'WAV seconds': { value: 30, min: 1, max: 600, step: 1 },
+    'export WAV': button((get) => {
+      const exportWav = window.dreamscape.exportWav;
+      if (!exportWav) return showNotice('the symphony is still loading');
+      const seconds = Number(get('Symphony.WAV seconds')) || 30;
+      showNotice(`rendering the next ${seconds} s of the symphony to a WAV file…`);
+      exportWav(seconds, { download: true }).catch((err: unknown) => showNotice(`WAV export failed: ${(err as Error).message}`));
+    }),
+    ...(sync.role === 'performer'
       ? {
           'plays in': {
             value: sync.sync.audioChoice(),
@@ -154,22 +143,13 @@ export const Panels = () => {
           },
         }
       : {}),
-    },
-  );
-  useBoundFolder(
-    'Dreamers',
-    dreamerList.flatMap((d, i) => [
-      { key: `${d.id} presence`, path: `dreamers.${i}.presence`, spec: DREAMER_PARAMS.presence, label: `${d.name.split(' ')[0]} presence` },
-      { key: `${d.id} consent`, path: `dreamers.${i}.consent`, spec: DREAMER_PARAMS.consent, label: `${d.name.split(' ')[0]} consent` },
-      { key: `${d.id} colour`, path: `dreamers.${i}.colour`, spec: DREAMER_PARAMS.colour, label: `${d.name.split(' ')[0]} colour` },
-    ]),
-    [dreamers],
-  );
-  useBoundFolder('Acts', [global('show.auto', 'auto-advance')], [], {
+  });
+  useBoundFolder('Dreamers', layout.Dreamers, [dreamers]);
+  useBoundFolder('Acts', layout.Acts, [], {
     'previous act': button(() => actOrSay(bus, { type: 'act', to: 'prev' }, 'panel')),
     'next act': button(() => actOrSay(bus, { type: 'act', to: 'next' }, 'panel')),
   });
-  useBoundFolder('Safety', [global('safety.flashGuard'), global('safety.reducedMotion'), global('safety.masterCap')], []);
+  useBoundFolder('Safety', layout.Safety, []);
   useQualityFolder();
   return <Leva titleBar={{ title: 'dreamscape', filter: false }} theme={{ sizes: { rootWidth: '320px', controlWidth: '150px' } }} />;
 };

@@ -1,4 +1,4 @@
-import { coerce, describe, DreamInputError, getParam, isContinuous, PARAMS, resolvePath, writeParam, DREAMER_PARAMS } from './params.ts';
+import { coerce, describe, DreamInputError, getParam, isContinuous, resolvePath, tablePaths, writeParam } from './params.ts';
 import { resolvePreset } from './preset.ts';
 import type { Preset } from './schema.ts';
 import type { ParamSpec } from './params.ts';
@@ -127,8 +127,8 @@ const random = (s: DreamState): [number, DreamState] => {
 
 export const specOf = (s: DreamState, path: string): ParamSpec => resolvePath(s, path).spec;
 
-/** Numbers and colours glide; enums, booleans and tile counts switch at the midpoint. */
-export const isGliding = (spec: ParamSpec): boolean => (spec.kind === 'number' && !spec.discrete) || spec.kind === 'colour';
+/** Numbers and colours glide; enums, booleans and tile counts switch at the midpoint (the table says). */
+export const isGliding = (spec: ParamSpec): boolean => spec.morph === 'glide';
 
 /** Start a morph toward `to` (flat paths) over `seconds`; a running morph's other targets carry on. */
 export const startMorph = (s: DreamState, to: Record<string, ParamValue>, seconds: number, target: DreamState | null): DreamState => {
@@ -232,13 +232,9 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
     case 'morph': {
       const target = action.to;
       const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+      // Everything the table lets a morph move: global parameters, and the dreamers both dreams have.
       const to: Record<string, ParamValue> = {};
-      for (const p of Object.keys(PARAMS)) {
-        if (p.startsWith('safety.') || p.startsWith('show.') || p === 'mosaic.fracture' || p === 'mosaic.glitch') continue;
-        to[p] = getParam(target, p);
-      }
-      const shared = Math.min(state.dreamers.length, target.dreamers.length);
-      for (let i = 0; i < shared; i++) for (const f of Object.keys(DREAMER_PARAMS)) to[`dreamers.${i}.${f}`] = getParam(target, `dreamers.${i}.${f}`);
+      for (const p of tablePaths((spec) => spec.morph !== 'keep', Math.min(state.dreamers.length, target.dreamers.length))) to[p] = getParam(target, p);
       const s: DreamState = { ...state, morph: null };
       return startMorph(s, to, seconds, { ...target, morph: null });
     }

@@ -1,63 +1,14 @@
-import { CONSENTS, KEYS, MODES, PATTERNS, VOICES } from './state.ts';
+import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
+import type { DreamerField, GlobalPath, ParamSpec } from './param-table.ts';
 import type { DreamState, Dreamer, ParamValue } from './state.ts';
 import { clamp, isColour } from './units.ts';
 
-/**
- * Every parameter a performer, an act or a morph may change, with its type and range. This one
- * table drives clamping, the `set` action, morphs, the act values in the preset schema and the
- * leva panels, so a new parameter is added in exactly one place.
+export * from './param-table.ts';
+
+/*
+ * Reading and writing parameters by path, with the parameter table (param-table.ts) saying what
+ * each one is: resolve a path, coerce a value to its row, read it, write it.
  */
-export type ParamSpec =
-  | { kind: 'number'; min: number; max: number; integer?: boolean; discrete?: boolean; label: string }
-  | { kind: 'enum'; values: readonly string[]; label: string }
-  | { kind: 'colour'; label: string }
-  | { kind: 'boolean'; label: string };
-
-const num = (min: number, max: number, label: string, extra: { integer?: boolean; discrete?: boolean } = {}): Extract<ParamSpec, { kind: 'number' }> => ({
-  kind: 'number',
-  min,
-  max,
-  label,
-  ...extra,
-});
-
-/** Parameters of the dream as a whole. */
-export const PARAMS = {
-  tempo: num(40, 180, 'tempo (BPM)'),
-  key: { kind: 'enum', values: KEYS, label: 'key' },
-  mode: { kind: 'enum', values: MODES, label: 'mode' },
-  'mood.valence': num(-1, 1, 'valence (sad..joyful)'),
-  'mood.arousal': num(0, 1, 'arousal (calm..agitated)'),
-  depth: num(0, 1, 'sleep depth'),
-  unity: num(0, 1, 'unity (own dreams..one dream)'),
-  'palette.deep': { kind: 'colour', label: 'deep' },
-  'palette.haze': { kind: 'colour', label: 'haze' },
-  'palette.glow': { kind: 'colour', label: 'glow' },
-  'palette.accent': { kind: 'colour', label: 'accent' },
-  'mosaic.tiles': num(1, 262_144, 'tiles', { integer: true, discrete: true }),
-  'mosaic.pattern': { kind: 'enum', values: PATTERNS, label: 'pattern' },
-  'mosaic.fracture': num(0, 1, 'fracture'),
-  'mosaic.glitch': num(0, 1, 'glitch'),
-  'mosaic.restabilizeSeconds': num(0.1, 60, 'restabilize time (s)'),
-  'symphony.reverb': num(0, 1, 'reverb'),
-  'symphony.level': num(0, 1, 'master level'),
-  'safety.flashGuard': { kind: 'boolean', label: 'flash guard' },
-  'safety.reducedMotion': { kind: 'boolean', label: 'reduced motion' },
-  'safety.masterCap': num(-48, -1, 'master cap (dBFS)'),
-  'show.auto': { kind: 'boolean', label: 'auto-advance acts' },
-} as const satisfies Record<string, ParamSpec>;
-
-/** Parameters of each dreamer, addressed as `dreamers.<index or id>.<field>`. */
-export const DREAMER_PARAMS = {
-  presence: num(0, 1, 'presence'),
-  level: num(0, 1, 'voice level'),
-  colour: { kind: 'colour', label: 'colour' },
-  consent: { kind: 'enum', values: CONSENTS, label: 'consent' },
-  voice: { kind: 'enum', values: VOICES, label: 'voice' },
-} as const satisfies Record<string, ParamSpec>;
-
-export type GlobalPath = keyof typeof PARAMS;
-export type DreamerField = keyof typeof DREAMER_PARAMS;
 
 export class DreamInputError extends Error {
   constructor(
@@ -163,10 +114,16 @@ export const writeParam = (state: DreamState, resolved: ResolvedPath, value: Par
 
 /**
  * Whether a parameter is continuous: a number a fader, a CC or a sound feature may move every
- * frame (modulate). Not integers or counts (mosaic.tiles), enums, booleans, colours, nor anything
- * under safety. (the performer's own, never driven by a controller).
+ * frame (modulate). The table says (not integers or counts such as mosaic.tiles, not enums,
+ * booleans, colours, nor the performer's safety settings).
  */
-export const isContinuous = (r: ResolvedPath): boolean => r.spec.kind === 'number' && r.spec.integer !== true && r.spec.discrete !== true && !r.path.startsWith('safety.');
+export const isContinuous = (r: { path?: string; spec: ParamSpec }): boolean => r.spec.continuous;
+
+/** Every global path and every dreamer field (`dreamers.<i>.<field>`) the table marks with `has`. */
+export const tablePaths = (has: (spec: ParamSpec) => boolean, dreamers: number): string[] => [
+  ...Object.entries(PARAMS).filter(([, spec]) => has(spec)).map(([p]) => p),
+  ...Array.from({ length: dreamers }, (_, i) => Object.entries(DREAMER_PARAMS).filter(([, spec]) => has(spec)).map(([f]) => `dreamers.${i}.${f}`)).flat(),
+];
 
 /** Every path whose value can be read now (global ones plus each dreamer's fields by index). */
 export const allPaths = (state: DreamState): string[] => [

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import { describe, findDreamer, resolvePath, coerce, DreamInputError, writeParam } from './params.ts';
+import { coerce, defaultFor, describe, DREAMER_PARAMS, DreamInputError, findDreamer, getParam, PARAMS, resolvePath, writeParam } from './params.ts';
+import type { ParamSpec, ParamTable } from './params.ts';
 import { hashSeed } from './random.ts';
 import { PRESET_VERSION, presetSchema } from './schema.ts';
 import type { ActInput, DreamerInput, Preset } from './schema.ts';
 import { inspectJson } from './json-guard.ts';
 import { LIMITS } from './state.ts';
-import type { Act, DreamState, Dreamer, ParamValue, TimedEvent, Voice } from './state.ts';
+import type { Act, DreamParams, DreamState, Dreamer, DreamerParams, ParamValue, TimedEvent } from './state.ts';
 
 /** A problem found in a preset: where (JSON path), what was expected and what was found. */
 export interface Problem {
@@ -17,32 +18,50 @@ export interface Problem {
 
 export type PresetResult = { ok: true; preset: Preset } | { ok: false; problems: Problem[] };
 
-/** Typed defaults every preset is merged onto. */
+/** What a preset leaves out and the table does not cover: its title, story, seed, act transitions. */
 export const DEFAULTS = {
   title: 'Untitled dream',
   story: '',
   seed: 1,
-  tempo: 72,
-  key: 'D',
-  mode: 'dorian',
-  mood: { valence: 0, arousal: 0.3 },
-  depth: 0.5,
-  unity: 0.5,
-  palette: { deep: '#070a1f', haze: '#2b2d6e', glow: '#7fd6ff', accent: '#ff7ad9' },
-  mosaic: { tiles: 4096, pattern: 'voronoi', restabilizeSeconds: 4 },
-  symphony: { reverb: 0.5, level: 0.8 },
-  safety: { flashGuard: true, reducedMotion: false, masterCap: -1 },
   actTransition: 6,
 } as const;
 
-const DREAMER_COLOURS = ['#7fd6ff', '#ffb86b', '#c38bff', '#7dffb0', '#ff7a9c', '#f4f08a'];
-const DREAMER_VOICES: Voice[] = ['pad', 'bell', 'choir', 'strings', 'pluck', 'bass'];
 const DEFAULT_MOTIFS: (number | null)[][] = [
   [0, 2, 4, 2],
   [4, null, 7, 6, 4],
   [2, 1, 0, null],
   [0, 4, 3, 2, 1],
 ];
+
+/** The value at a table path (`mood.arousal`, `depth`) in a nested object, if any. */
+const readAt = (obj: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+
+const writeAt = (obj: Record<string, unknown>, path: string, value: unknown): void => {
+  const [a, b] = path.split('.') as [string, string | undefined];
+  if (b === undefined) obj[a] = value;
+  else ((obj[a] ??= {}) as Record<string, unknown>)[b] = value;
+};
+
+/**
+ * A row's value for a dream: the given object's where it has one (and the row lets a preset set it),
+ * the table's default elsewhere; coerced to the row (colours in lower case).
+ */
+const valueFor = (spec: ParamSpec, given: unknown, path: string, index = 0): ParamValue => {
+  const v = spec.preset && given !== undefined ? given : defaultFor(spec, index);
+  try {
+    return coerce(spec, v, path);
+  } catch {
+    return defaultFor(spec, index);
+  }
+};
+
+/** Every global parameter of a dream from a preset (or, with null, the defaults), nested as the state holds them. */
+export const paramValues = (preset: unknown, table: ParamTable = PARAMS): DreamParams => {
+  const out: Record<string, unknown> = {};
+  for (const [path, spec] of Object.entries(table)) writeAt(out, path, valueFor(spec, readAt(preset, path), path));
+  return out as unknown as DreamParams;
+};
 
 // ---- migration ---------------------------------------------------------------------------------
 
@@ -223,17 +242,9 @@ export const resolveDreamers = (input: readonly DreamerInput[] | undefined): Dre
       for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
     }
     used.add(id);
-    return {
-      id,
-      name: d.name,
-      role: d.role ?? '',
-      colour: (d.colour ?? DREAMER_COLOURS[i % DREAMER_COLOURS.length]!).toLowerCase(),
-      voice: d.voice ?? DREAMER_VOICES[i % DREAMER_VOICES.length]!,
-      motif: d.motif ?? DEFAULT_MOTIFS[i % DEFAULT_MOTIFS.length]!,
-      presence: d.presence ?? 0.8,
-      level: d.level ?? 0.8,
-      consent: d.consent ?? 'shared',
-    };
+    const params: Record<string, unknown> = {};
+    for (const [field, spec] of Object.entries(DREAMER_PARAMS)) params[field] = valueFor(spec, (d as Record<string, unknown>)[field], `dreamers.${i}.${field}`, i);
+    return { id, name: d.name, role: d.role ?? '', motif: d.motif ?? DEFAULT_MOTIFS[i % DEFAULT_MOTIFS.length]!, ...(params as unknown as DreamerParams) };
   });
 };
 
@@ -278,7 +289,8 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
   const dreamers = resolveDreamers(preset.dreamers);
   const seed = (options.seed ?? preset.seed ?? hashSeed(preset.id)) >>> 0;
   const acts = (preset.acts ?? [{ name: 'Dream', duration: 600 }]).map((a) => resolveAct(a, dreamers));
-  const tiles = Math.round(Math.min(LIMITS.tiles, Math.max(1, options.tiles ?? preset.mosaic?.tiles ?? DEFAULTS.mosaic.tiles)));
+  const params = paramValues(preset);
+  const tiles = Math.round(Math.min(LIMITS.tiles, Math.max(1, options.tiles ?? params.mosaic.tiles)));
   const state: DreamState = {
     preset: preset.id,
     title: preset.title ?? DEFAULTS.title,
@@ -286,36 +298,20 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
     rng: hashSeed(seed),
     clock: 0,
     beat: 0,
-    tempo: preset.tempo ?? DEFAULTS.tempo,
-    key: (preset.key ?? DEFAULTS.key) as DreamState['key'],
-    mode: (preset.mode ?? DEFAULTS.mode) as DreamState['mode'],
-    mood: { valence: preset.mood?.valence ?? DEFAULTS.mood.valence, arousal: preset.mood?.arousal ?? DEFAULTS.mood.arousal },
-    depth: preset.depth ?? DEFAULTS.depth,
-    unity: preset.unity ?? DEFAULTS.unity,
-    palette: {
-      deep: preset.palette?.deep ?? DEFAULTS.palette.deep,
-      haze: preset.palette?.haze ?? DEFAULTS.palette.haze,
-      glow: preset.palette?.glow ?? DEFAULTS.palette.glow,
-      accent: preset.palette?.accent ?? DEFAULTS.palette.accent,
-    },
+    ...params,
     dreamers,
     mosaic: {
+      ...params.mosaic,
       tiles,
-      pattern: (preset.mosaic?.pattern ?? DEFAULTS.mosaic.pattern) as DreamState['mosaic']['pattern'],
-      fracture: preset.mosaic?.fracture ?? 0,
-      glitch: preset.mosaic?.glitch ?? 0,
-      stability: 1 - Math.max(preset.mosaic?.fracture ?? 0, preset.mosaic?.glitch ?? 0),
+      stability: 1 - Math.max(params.mosaic.fracture, params.mosaic.glitch),
       recoil: 0,
-      restabilizeSeconds: preset.mosaic?.restabilizeSeconds ?? DEFAULTS.mosaic.restabilizeSeconds,
       restabilize: null,
       epicentre: [0, 0],
       fractureSeed: seed,
       glitchSeed: (seed ^ 0x9e3779b9) >>> 0,
     },
-    symphony: { reverb: preset.symphony?.reverb ?? DEFAULTS.symphony.reverb, level: preset.symphony?.level ?? DEFAULTS.symphony.level },
     acts,
-    show: { index: 0, elapsed: 0, auto: true, fired: 0 },
-    safety: { ...DEFAULTS.safety },
+    show: { index: 0, elapsed: 0, ...params.show, fired: 0 },
     output: { panic: false, fade: 1 },
     morph: null,
     glides: [],
@@ -357,40 +353,34 @@ const nestValues = (values: Record<string, ParamValue>, dreamers: readonly Dream
 };
 
 const round = (n: number): number => Math.round(n * 1e4) / 1e4;
+const rounded = (v: ParamValue): ParamValue => (typeof v === 'number' ? round(v) : v);
+
+/** What a preset file written from the state carries: what a preset may set, but not the live disturbance. */
+const exported = (spec: ParamSpec): boolean => spec.preset && spec.morph !== 'keep';
 
 /** The dream as it stands, as a preset that `npm run validate` accepts (calm: no fracture or glitch). */
-export const presetFromState = (s: DreamState): Record<string, unknown> => ({
-  $schema: './schema.json',
-  version: PRESET_VERSION,
-  id: s.preset,
-  title: s.title,
-  seed: s.seed,
-  tempo: round(s.tempo),
-  key: s.key,
-  mode: s.mode,
-  mood: { valence: round(s.mood.valence), arousal: round(s.mood.arousal) },
-  depth: round(s.depth),
-  unity: round(s.unity),
-  palette: { ...s.palette },
-  mosaic: { tiles: s.mosaic.tiles, pattern: s.mosaic.pattern, restabilizeSeconds: round(s.mosaic.restabilizeSeconds) },
-  symphony: { reverb: round(s.symphony.reverb), level: round(s.symphony.level) },
-  dreamers: s.dreamers.map((d) => ({
-    id: d.id,
-    name: d.name,
-    ...(d.role ? { role: d.role } : {}),
-    colour: d.colour,
-    voice: d.voice,
-    motif: d.motif,
-    presence: round(d.presence),
-    level: round(d.level),
-    consent: d.consent,
-  })),
-  acts: s.acts.map((a) => ({
-    name: a.name,
-    duration: a.duration,
-    transition: a.transition,
-    values: nestValues(a.values, s.dreamers),
-    events: a.events.map((e) => ({ at: e.at, action: e.action })),
-    ...(a.note ? { note: a.note } : {}),
-  })),
-});
+export const presetFromState = (s: DreamState): Record<string, unknown> => {
+  const params: Record<string, unknown> = {};
+  for (const [path, spec] of Object.entries(PARAMS)) if (exported(spec)) writeAt(params, path, rounded(getParam(s, path)));
+  return {
+    $schema: './schema.json',
+    version: PRESET_VERSION,
+    id: s.preset,
+    title: s.title,
+    seed: s.seed,
+    ...params,
+    dreamers: s.dreamers.map((d, i) => {
+      const fields: Record<string, unknown> = {};
+      for (const [f, spec] of Object.entries(DREAMER_PARAMS)) if (exported(spec)) fields[f] = rounded(getParam(s, `dreamers.${i}.${f}`));
+      return { id: d.id, name: d.name, ...(d.role ? { role: d.role } : {}), motif: d.motif, ...fields };
+    }),
+    acts: s.acts.map((a) => ({
+      name: a.name,
+      duration: a.duration,
+      transition: a.transition,
+      values: nestValues(a.values, s.dreamers),
+      events: a.events.map((e) => ({ at: e.at, action: e.action })),
+      ...(a.note ? { note: a.note } : {}),
+    })),
+  };
+};

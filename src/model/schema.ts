@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { DREAMER_PARAMS, PARAMS } from './params.ts';
-import type { DreamerField, GlobalPath, ParamSpec } from './params.ts';
-import { CONSENTS, LIMITS, VOICES } from './state.ts';
+import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
+import type { ParamSpec, ParamTable } from './param-table.ts';
+import type { DreamParams, DreamerParams } from './state.ts';
+import { LIMITS } from './vocabulary.ts';
 
 /**
  * The preset format, written once. `presets/schema.json` is generated from it (npm run schema),
  * so an artist's editor autocompletes and underlines the same mistakes `npm run validate` reports.
- * Every object is strict: an unknown key is a typo, and typos are errors.
+ * Every object is strict: an unknown key is a typo, and typos are errors. The parameters' part is
+ * derived from the parameter table (param-table.ts): which rows a preset, an act or an event may
+ * set, their types, ranges and descriptions.
  */
 export const PRESET_VERSION = 1;
 
@@ -14,66 +17,104 @@ export const PRESET_VERSION = 1;
 // Content-Security-Policy forbids eval, so parse without code generation.
 z.config({ jitless: true });
 
-const specToZod = (spec: ParamSpec, description: string) => {
+/** What an editor shows for a row: its sentence, its range and unit. */
+export const describeRow = (spec: ParamSpec): string => {
+  const unit = spec.unit ? ` ${spec.unit}` : '';
   switch (spec.kind) {
-    case 'number': {
-      const n = (spec.integer ? z.number().int() : z.number()).min(spec.min).max(spec.max);
-      return n.describe(`${description}: ${spec.min} to ${spec.max}`);
-    }
+    case 'number':
+      return `${spec.doc} ${spec.min} to ${spec.max}${unit}${spec.integer ? ', whole numbers' : ''}.`;
+    case 'colour':
+      return `${spec.doc} A colour '#rrggbb'.`;
+    default:
+      return spec.doc;
+  }
+};
+
+/** The schema of one parameter, from its row (ranges live there only). */
+export const rowSchema = (spec: ParamSpec): z.ZodType => {
+  const description = describeRow(spec);
+  switch (spec.kind) {
+    case 'number':
+      return (spec.integer ? z.number().int() : z.number()).min(spec.min).max(spec.max).describe(description);
     case 'enum':
       return z.enum(spec.values as [string, ...string[]]).describe(description);
     case 'colour':
-      return z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#7a5cff"').describe(`${description}: a colour '#rrggbb'`);
+      return z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#7a5cff"').describe(description);
     case 'boolean':
       return z.boolean().describe(description);
   }
 };
 
-type ZodFor<S> = S extends { kind: 'number' }
-  ? z.ZodNumber
-  : S extends { kind: 'enum'; values: infer V extends readonly string[] }
-    ? z.ZodEnum<{ [K in V[number]]: K }>
-    : S extends { kind: 'colour' }
-      ? z.ZodString
-      : z.ZodBoolean;
+export type Scope = 'preset' | 'act' | 'event';
 
-/** The schema of one parameter, taken from the parameter table (ranges live there only). */
-const p = <P extends GlobalPath>(path: P) => specToZod(PARAMS[path], PARAMS[path].label).optional() as unknown as z.ZodOptional<ZodFor<(typeof PARAMS)[P]>>;
-const d = <F extends DreamerField>(field: F) => specToZod(DREAMER_PARAMS[field], DREAMER_PARAMS[field].label).optional() as unknown as z.ZodOptional<ZodFor<(typeof DREAMER_PARAMS)[F]>>;
+export type Shape = Record<string, z.ZodType>;
+
+/**
+ * The rows `has` picks, nested as the state holds them: top-level rows as schemas, groups as the
+ * raw shape of their fields (`{ depth: …, mood: { valence: …, arousal: … } }`), in the table's order.
+ */
+export const rowShapes = (table: ParamTable, has: (spec: ParamSpec) => boolean, optional: boolean): Record<string, z.ZodType | Shape> => {
+  const shape: Record<string, z.ZodType | Shape> = {};
+  for (const [path, spec] of Object.entries(table)) {
+    if (!has(spec)) continue;
+    const [a, b] = path.split('.') as [string, string | undefined];
+    const field = optional ? rowSchema(spec).optional() : rowSchema(spec);
+    if (b === undefined) shape[a] = field;
+    else ((shape[a] ??= {}) as Shape)[b] = field;
+  }
+  return shape;
+};
+
+/** Groups as strict objects (optional ones when the fields are). */
+export const strictGroups = (shapes: Record<string, z.ZodType | Shape>, optional: boolean): Shape =>
+  Object.fromEntries(
+    Object.entries(shapes).map(([k, v]) => {
+      if (v instanceof z.ZodType) return [k, v];
+      const group = z.strictObject(v);
+      return [k, optional ? group.optional() : group];
+    }),
+  );
+
+/**
+ * The rows a scope may set, nested as the state holds them and all optional:
+ * `{ mood: strictObject({ valence, arousal }).optional(), depth: number().optional(), ... }`.
+ */
+export const paramShape = (table: ParamTable, scope: Scope): Shape => strictGroups(rowShapes(table, (spec) => spec[scope], true), true);
+
+type DeepPartial<T> = { [K in keyof T]?: (T[K] extends object ? DeepPartial<T[K]> : T[K]) | undefined };
+/** The parameters a preset or an act may carry, typed from the table (the schema checks scopes). */
+export type PresetParams = DeepPartial<DreamParams>;
+
+/** Paths the table lets a scope set, as a JSON Schema an editor completes and checks. */
+export const pathJsonSchema = (has: (spec: ParamSpec) => boolean, table: ParamTable = PARAMS, dreamerTable: ParamTable = DREAMER_PARAMS): Record<string, unknown> => {
+  const fields = Object.entries(dreamerTable).filter(([, spec]) => has(spec)).map(([f]) => f);
+  return {
+    anyOf: [
+      { enum: Object.entries(table).filter(([, spec]) => has(spec)).map(([p]) => p) },
+      ...(fields.length ? [{ pattern: `^dreamers\\.([0-9]+|[a-z0-9][a-z0-9-]{0,47})\\.(${fields.join('|')})$`, description: 'a dreamer\'s parameter: dreamers.<id or index>.<field>' }] : []),
+    ],
+  };
+};
+
+/**
+ * A parameter path: any string to zod (the cross-check resolves it against the dreamers and says
+ * what is wrong), and to an editor the table's paths (autocompleted; a misspelt one underlined).
+ */
+export const pathSchema = (description: string, has: (spec: ParamSpec) => boolean) =>
+  z.string().min(1).max(64).meta({ description, ...pathJsonSchema(has) });
 
 // Safety belongs to the performer and the running show to the show: presets set neither.
 // Acts shape the dream but do not rebuild it: tiles, pattern and restabilize time stay the preset's.
-const actSettings = {
-  tempo: p('tempo'),
-  key: p('key'),
-  mode: p('mode'),
-  mood: z.strictObject({ valence: p('mood.valence'), arousal: p('mood.arousal') }).optional(),
-  depth: p('depth'),
-  unity: p('unity'),
-  palette: z.strictObject({ deep: p('palette.deep'), haze: p('palette.haze'), glow: p('palette.glow'), accent: p('palette.accent') }).optional(),
-  mosaic: z.strictObject({ fracture: p('mosaic.fracture'), glitch: p('mosaic.glitch') }).optional(),
-  symphony: z.strictObject({ reverb: p('symphony.reverb'), level: p('symphony.level') }).optional(),
-};
-const presetSettings = {
-  ...actSettings,
-  mosaic: z
-    .strictObject({
-      tiles: p('mosaic.tiles'),
-      pattern: p('mosaic.pattern'),
-      fracture: p('mosaic.fracture'),
-      glitch: p('mosaic.glitch'),
-      restabilizeSeconds: p('mosaic.restabilizeSeconds'),
-    })
-    .optional(),
-};
+const actSettings = paramShape(PARAMS, 'act');
+const presetSettings = paramShape(PARAMS, 'preset');
 
-const dreamerValues = z.strictObject({ presence: d('presence'), level: d('level'), colour: d('colour'), consent: d('consent'), voice: d('voice') });
+const dreamerValues = z.strictObject(paramShape(DREAMER_PARAMS, 'act'));
 
 const amount = z.number().min(0).max(1);
 export const eventActionSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('set'),
-    path: z.string().min(1).max(64).describe('a parameter path, e.g. "mood.arousal" or "dreamers.lara.presence"'),
+    path: pathSchema('a parameter path, e.g. "mood.arousal" or "dreamers.lara.presence"', (spec) => spec.event),
     value: z.union([z.number(), z.string().max(64), z.boolean()]),
     seconds: z.number().min(0).max(600).optional().describe('glide to the value over these seconds (numbers and colours)'),
   }),
@@ -90,17 +131,13 @@ export const dreamerSchema = z.strictObject({
   id: id.optional().describe('handle used in act values and paths; defaults to the first name in lower case'),
   name: z.string().min(1).max(64),
   role: z.string().max(96).optional(),
-  colour: d('colour'),
-  voice: z.enum(VOICES).optional().describe('the instrument of the dreamer in the neuro-symphony'),
   motif: z
     .array(z.union([z.number().int().min(-14).max(21), z.null()]))
     .min(1)
     .max(LIMITS.motifNotes)
     .optional()
     .describe('scale degrees from the tonic (0 = tonic); null is a rest'),
-  presence: d('presence'),
-  level: d('level'),
-  consent: z.enum(CONSENTS).optional().describe('private: never shown or heard by the audience'),
+  ...paramShape(DREAMER_PARAMS, 'preset'),
 });
 
 export const actValuesSchema = z.strictObject({
@@ -132,10 +169,14 @@ export const presetSchema = z.strictObject({
   acts: z.array(actSchema).min(1).max(LIMITS.acts).optional(),
 });
 
-export type PresetInput = z.input<typeof presetSchema>;
-export type Preset = z.output<typeof presetSchema>;
-export type DreamerInput = z.output<typeof dreamerSchema>;
-export type ActInput = z.output<typeof actSchema>;
+// The parameters' part of the schema is built from the table at run time; its type comes from the
+// table too (the schema, not the type, checks which scope may set what).
+type WithParams<T, P> = Omit<T, keyof P> & P;
+export type PresetInput = WithParams<z.input<typeof presetSchema>, PresetParams & { dreamers?: DreamerInput[] | undefined; acts?: ActInput[] | undefined }>;
+export type DreamerInput = WithParams<z.output<typeof dreamerSchema>, Partial<DreamerParams>>;
+export type ActValues = PresetParams & { dreamers?: Record<string, Partial<DreamerParams>> | undefined };
+export type ActInput = WithParams<z.output<typeof actSchema>, { values?: ActValues | undefined }>;
+export type Preset = WithParams<z.output<typeof presetSchema>, PresetParams & { dreamers?: DreamerInput[] | undefined; acts?: ActInput[] | undefined }>;
 export type EventAction = z.output<typeof eventActionSchema>;
 
 /** The JSON Schema for editors, generated from the schema above. */

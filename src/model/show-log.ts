@@ -4,7 +4,7 @@ import type { DreamAction } from './actions.ts';
 import { inspectJson } from './json-guard.ts';
 import { issuesToProblems, resolvePreset, validatePreset } from './preset.ts';
 import type { Problem } from './preset.ts';
-import { eventActionSchema, presetSchema } from './schema.ts';
+import { eventActionSchema, pathSchema, presetSchema } from './schema.ts';
 import type { Preset } from './schema.ts';
 import { LIMITS } from './state.ts';
 import type { DreamState } from './state.ts';
@@ -79,7 +79,7 @@ const [, fractureSchema, glitchSchema, restabilizeSchema] = eventActionSchema.op
 const liveAction = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('set'),
-    path: z.string().min(1).max(64).describe('a parameter path, e.g. "mood.arousal" or "dreamers.lara.presence"'),
+    path: pathSchema('a parameter path, e.g. "mood.arousal" or "dreamers.lara.presence"', () => true),
     value: z.union([z.number(), z.string().max(64), z.boolean()]),
     seconds: z.number().min(0).max(600).optional(),
     confirm: z.boolean().optional().describe('the performer confirmed turning the flash guard off'),
@@ -90,7 +90,7 @@ const liveAction = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('act'), to: z.union([z.literal('next'), z.literal('prev'), z.number().int().min(0).max(LIMITS.acts - 1)]) }),
   z.strictObject({ type: z.literal('panic') }),
   z.strictObject({ type: z.literal('recover') }),
-  z.strictObject({ type: z.literal('modulate'), path: z.string().min(1).max(64).describe('a continuous parameter path'), value: z.number() }),
+  z.strictObject({ type: z.literal('modulate'), path: pathSchema('a continuous parameter path', (spec) => spec.continuous), value: z.number() }),
   z.strictObject({
     type: z.literal('preset'),
     preset: presetSchema,
@@ -103,7 +103,7 @@ const liveAction = z.discriminatedUnion('type', [
     tracks: z
       .array(
         z.strictObject({
-          path: z.string().min(1).max(64),
+          path: pathSchema('a continuous parameter path', (spec) => spec.continuous),
           source,
           steps: z.array(z.number().int().min(0).max(SHOW_LOG_LIMITS.seconds / TICK_SECONDS)).max(SHOW_LOG_LIMITS.valuesPerTrack),
           values: z.array(z.number()).max(SHOW_LOG_LIMITS.valuesPerTrack),

@@ -1,58 +1,38 @@
-import type { AudioRange, BPM, Colour, Decibels, NormalRange, Seconds } from './units.ts';
-import type { DreamAction } from './actions.ts';
+import type { NormalRange, Seconds } from './units.ts';
+import type { DREAMER_PARAMS, PARAMS, ParamTree } from './param-table.ts';
 
-export const KEYS = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'] as const;
-export const MODES = ['major', 'minor', 'dorian', 'phrygian', 'lydian', 'mixolydian'] as const;
-export const VOICES = ['pad', 'bell', 'choir', 'pluck', 'strings', 'bass', 'lead'] as const;
-export const PATTERNS = ['voronoi', 'hex', 'grid'] as const;
-export const CONSENTS = ['shared', 'private'] as const;
+export { KEYS, MODES, VOICES, PATTERNS, CONSENTS, LIMITS } from './vocabulary.ts';
+export type { Key, Mode, Voice, Pattern, Consent } from './vocabulary.ts';
 
-export type Key = (typeof KEYS)[number];
-export type Mode = (typeof MODES)[number];
-export type Voice = (typeof VOICES)[number];
-export type Pattern = (typeof PATTERNS)[number];
-export type Consent = (typeof CONSENTS)[number];
+/**
+ * The dream's parameters as the state holds them, derived from the parameter table
+ * (param-table.ts): `{ mood: { valence, arousal }, depth, palette: {...}, ... }`.
+ */
+export type DreamParams = ParamTree<typeof PARAMS>;
+export type DreamerParams = ParamTree<typeof DREAMER_PARAMS>;
 
-export const LIMITS = {
-  fileBytes: 256 * 1024,
-  tiles: 262_144,
-  dreamers: 64,
-  acts: 128,
-  eventsPerAct: 256,
-  motifNotes: 32,
-  jsonDepth: 16,
-} as const;
-
-export interface Dreamer {
+/** A dreamer: who they are (id, name, role, motif) and their parameters from the table. */
+export interface Dreamer extends DreamerParams {
   /** Stable handle used in paths (`dreamers.lara.presence`) and act values. */
   id: string;
   name: string;
   role: string;
-  colour: Colour;
-  voice: Voice;
   /** Scale degrees from the tonic (0 = tonic, 7 = octave in a seven-note mode); null is a rest. */
   motif: (number | null)[];
-  presence: NormalRange;
-  /** Mix level of the dreamer's voice in the symphony. */
-  level: NormalRange;
-  /** A private dreamer's thread is never shown or heard by the audience. */
-  consent: Consent;
 }
 
-export interface Palette {
-  /** The depths of the sky. */
-  deep: Colour;
-  /** The haze between the depths and the light. */
-  haze: Colour;
-  /** The glow of the nebulae and the mosaic's grout. */
-  glow: Colour;
-  /** Sparks: glitch edges and highlights. */
-  accent: Colour;
-}
+export type Palette = DreamParams['palette'];
+
+/** What a preset's timed event may do (a subset of the model's actions). */
+export type TimedAction =
+  | { type: 'set'; path: string; value: ParamValue; seconds?: number | undefined }
+  | { type: 'fracture'; amount?: number | undefined }
+  | { type: 'glitch'; amount?: number | undefined }
+  | { type: 'restabilize'; seconds?: number | undefined };
 
 export interface TimedEvent {
   at: Seconds;
-  action: DreamAction;
+  action: TimedAction;
 }
 
 export interface Act {
@@ -94,7 +74,11 @@ export interface Glide {
   elapsed: Seconds;
 }
 
-export interface DreamState {
+/**
+ * The whole dream: its parameters (from the table) and what the model keeps beside them: the
+ * clock, the generator, the dreamers and acts, the mosaic's disturbance, the morph and the glides.
+ */
+export interface DreamState extends Omit<DreamParams, 'mosaic' | 'show'> {
   preset: string;
   title: string;
   seed: number;
@@ -104,26 +88,12 @@ export interface DreamState {
   clock: Seconds;
   /** Beats elapsed, accumulated at the tempo of the moment (glitch steps lock to it). */
   beat: number;
-  tempo: BPM;
-  key: Key;
-  mode: Mode;
-  mood: { valence: AudioRange; arousal: NormalRange };
-  /** 0 = drowsy surface, 1 = the deepest sleep. */
-  depth: NormalRange;
-  /** 0 = every dreamer's own dream, 1 = one homogenized dream. */
-  unity: NormalRange;
-  palette: Palette;
   dreamers: Dreamer[];
-  mosaic: {
-    tiles: number;
-    pattern: Pattern;
-    fracture: NormalRange;
-    glitch: NormalRange;
+  mosaic: DreamParams['mosaic'] & {
     /** 1 - the larger of fracture and glitch: how whole the shared dream is. */
     stability: NormalRange;
     /** The spring's overshoot past rest while restabilizing (0..~0.15). */
     recoil: number;
-    restabilizeSeconds: Seconds;
     restabilize: Restabilize | null;
     /** Where the last fracture began, in mosaic space (-1..1). */
     epicentre: [number, number];
@@ -131,10 +101,8 @@ export interface DreamState {
     fractureSeed: number;
     glitchSeed: number;
   };
-  symphony: { reverb: NormalRange; level: NormalRange };
   acts: Act[];
-  show: { index: number; elapsed: Seconds; auto: boolean; fired: number };
-  safety: { flashGuard: boolean; reducedMotion: boolean; masterCap: Decibels };
+  show: DreamParams['show'] & { index: number; elapsed: Seconds; fired: number };
   /** Panic fades picture and sound to nothing; `fade` is 1 when all is seen and heard. */
   output: { panic: boolean; fade: NormalRange };
   morph: Morph | null;

@@ -1,5 +1,5 @@
 import { enterAct, reduce, specOf, isGliding } from './actions.ts';
-import { coerce, resolvePath, writeParam } from './params.ts';
+import { coerce, getParam, resolvePath, tablePaths, writeParam } from './params.ts';
 import type { DreamState, ParamValue } from './state.ts';
 import { easeInOut, easeOutBack, lerp, mixColour } from './units.ts';
 
@@ -16,41 +16,28 @@ const interpolate = (s: DreamState, path: string, from: ParamValue, to: ParamVal
   return half ? to : from;
 };
 
-/** At a preset morph's midpoint the new dream's structure (dreamers, acts, names) takes over. */
-const switchToTarget = (s: DreamState, target: DreamState): DreamState => ({
-  ...target,
-  // The live values in flight stay; the clock, the performer's safety and output carry over.
-  mood: s.mood,
-  depth: s.depth,
-  unity: s.unity,
-  tempo: s.tempo,
-  palette: s.palette,
-  symphony: s.symphony,
-  clock: s.clock,
-  beat: s.beat,
-  rng: s.rng,
-  safety: s.safety,
-  output: s.output,
-  show: { ...target.show, auto: s.show.auto },
-  mosaic: {
-    ...target.mosaic,
-    fracture: s.mosaic.fracture,
-    glitch: s.mosaic.glitch,
-    stability: s.mosaic.stability,
-    recoil: s.mosaic.recoil,
-    restabilize: s.mosaic.restabilize,
-    restabilizeSeconds: s.mosaic.restabilizeSeconds,
-    epicentre: s.mosaic.epicentre,
-    fractureSeed: s.mosaic.fractureSeed,
-    glitchSeed: s.mosaic.glitchSeed,
-  },
-  dreamers: target.dreamers.map((d, i) => {
-    const old = s.dreamers[i];
-    return old ? { ...d, presence: old.presence, level: old.level, colour: old.colour } : d;
-  }),
-  morph: s.morph,
-  glides: s.glides,
-});
+/**
+ * At a preset morph's midpoint the new dream's structure (dreamers, acts, names) takes over. The
+ * values in flight stay: every parameter the table lets glide (the morph carries on with it) or
+ * keep (the live disturbance, the performer's safety, the show's switches); the rest (key, mode,
+ * tiles, pattern, a dreamer's voice and consent) switch to the new dream's now.
+ */
+const switchToTarget = (s: DreamState, target: DreamState): DreamState => {
+  let next: DreamState = {
+    ...target,
+    clock: s.clock,
+    beat: s.beat,
+    rng: s.rng,
+    output: s.output,
+    mosaic: { ...target.mosaic, recoil: s.mosaic.recoil, restabilize: s.mosaic.restabilize, epicentre: s.mosaic.epicentre, fractureSeed: s.mosaic.fractureSeed, glitchSeed: s.mosaic.glitchSeed },
+    morph: s.morph,
+    glides: s.glides,
+  };
+  for (const p of tablePaths((spec) => spec.morph !== 'switch', Math.min(s.dreamers.length, target.dreamers.length))) {
+    next = writeParam(next, resolvePath(next, p), getParam(s, p));
+  }
+  return next;
+};
 
 const stepMorph = (state: DreamState, dt: number): DreamState => {
   const m = state.morph;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CONSENTS, DREAMER_PARAMS, eventActionSchema, inspectJson, isContinuous, KEYS, LIMITS, MODES, PARAMS, pathStep, PATTERNS, VOICES } from '../model/index.ts';
-import type { ParamSpec } from '../model/index.ts';
+import { DREAMER_PARAMS, eventActionSchema, inspectJson, isContinuous, LIMITS, PARAMS, pathStep, rowShapes, strictGroups } from '../model/index.ts';
+import type { ParamSpec, Shape } from '../model/index.ts';
 import type { DreamState } from '../model/index.ts';
 import { PROTOCOL } from './protocol.ts';
 import type { ClockReply, ClockRequest, ParamsMessage, PatchMessage, SyncMessage } from './protocol.ts';
@@ -70,12 +70,7 @@ export const inspectShape = (value: unknown, maxDepth = MAX_MESSAGE_DEPTH, maxNo
 // ---- schemas ------------------------------------------------------------------------------------
 
 const range = (min: number, max: number) => z.number().min(min).max(max);
-const spec = <P extends keyof typeof PARAMS>(p: P) => {
-  const s = PARAMS[p] as { min: number; max: number; integer?: boolean };
-  return s.integer ? z.number().int().min(s.min).max(s.max) : range(s.min, s.max);
-};
 const unit = range(0, 1);
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 const uint32 = z.number().int().min(0).max(4294967295);
 /** Seconds of dream time: a year's show is 3.2e7. */
 const time = range(0, 1e10);
@@ -90,12 +85,8 @@ const dreamerSchema = z.strictObject({
   id: dreamerId,
   name: z.string().max(64),
   role: z.string().max(96),
-  colour,
-  voice: z.enum(VOICES),
   motif: z.array(z.union([z.number().int().min(-14).max(21), z.null()])).max(LIMITS.motifNotes),
-  presence: unit,
-  level: unit,
-  consent: z.enum(CONSENTS),
+  ...(rowShapes(DREAMER_PARAMS, () => true, false) as Shape),
 });
 
 const actSchema = z.strictObject({
@@ -108,6 +99,8 @@ const actSchema = z.strictObject({
 });
 const actsSchema = z.array(actSchema).max(LIMITS.acts);
 
+// The parameters, from the table (every row, in its range); the model's own fields beside them.
+const { mosaic: mosaicParams, show: showParams, ...params } = rowShapes(PARAMS, () => true, false) as Record<string, Shape>;
 const dreamFields = {
   preset: z.string().min(1).max(64),
   title: z.string().max(96),
@@ -115,31 +108,19 @@ const dreamFields = {
   rng: uint32,
   clock: time,
   beat: range(0, 1e12),
-  tempo: spec('tempo'),
-  key: z.enum(KEYS),
-  mode: z.enum(MODES),
-  mood: z.strictObject({ valence: spec('mood.valence'), arousal: spec('mood.arousal') }),
-  depth: unit,
-  unity: unit,
-  palette: z.strictObject({ deep: colour, haze: colour, glow: colour, accent: colour }),
+  ...strictGroups(params, false),
   dreamers: z.array(dreamerSchema).min(1).max(LIMITS.dreamers),
   mosaic: z.strictObject({
-    tiles: z.number().int().min(1).max(LIMITS.tiles),
-    pattern: z.enum(PATTERNS),
-    fracture: unit,
-    glitch: unit,
+    ...mosaicParams,
     stability: unit,
     recoil: range(-1, 1),
-    restabilizeSeconds: spec('mosaic.restabilizeSeconds'),
     restabilize: z.strictObject({ from: z.strictObject({ fracture: unit, glitch: unit }), seconds: range(0, 600), elapsed: time }).nullable(),
     epicentre: z.tuple([range(-2, 2), range(-2, 2)]),
     fractureSeed: uint32,
     glitchSeed: uint32,
   }),
-  symphony: z.strictObject({ reverb: unit, level: unit }),
   acts: actsSchema,
-  show: z.strictObject({ index: z.number().int().min(0).max(LIMITS.acts - 1), elapsed: time, auto: z.boolean(), fired: z.number().int().min(0).max(LIMITS.eventsPerAct) }),
-  safety: z.strictObject({ flashGuard: z.boolean(), reducedMotion: z.boolean(), masterCap: spec('safety.masterCap') }),
+  show: z.strictObject({ ...showParams, index: z.number().int().min(0).max(LIMITS.acts - 1), elapsed: time, fired: z.number().int().min(0).max(LIMITS.eventsPerAct) }),
   output: z.strictObject({ panic: z.boolean(), fade: unit }),
   glides: z.array(z.strictObject({ path, from: z.union([z.number(), z.string().max(64)]), to: z.union([z.number(), z.string().max(64)]), seconds: range(0, 600), elapsed: time })).max(MAX_VALUES),
 };
@@ -150,10 +131,10 @@ const targetSchema = z.strictObject({ ...dreamFields, morph: z.null() });
 const morphSchema = z.strictObject({ ...morphFields, target: targetSchema.nullable() }).nullable();
 
 /** The dream a state message carries; its acts only on heartbeats, greetings and when they changed. */
-export const messageDreamSchema = z.strictObject({ ...dreamFields, acts: actsSchema.optional(), morph: morphSchema });
+export const messageDreamSchema = z.strictObject({ ...dreamFields, acts: actsSchema.optional(), morph: morphSchema }) as unknown as z.ZodType<Omit<DreamState, 'acts'> & { acts?: DreamState['acts'] | undefined }>;
 
 /** A whole dream-state as it is applied on a device. */
-export const dreamStateSchema = z.strictObject({ ...dreamFields, morph: morphSchema });
+export const dreamStateSchema = z.strictObject({ ...dreamFields, morph: morphSchema }) as unknown as z.ZodType<DreamState>;
 
 const protocol = z.literal(PROTOCOL);
 const wallMs = range(-1e15, 1e15);
@@ -231,28 +212,16 @@ export const presenceSchema = z.strictObject({ kind: z.literal('presence'), prot
 export const clockRequestSchema = z.strictObject({ kind: z.literal('clock'), protocol, id: z.string().regex(ID_PATTERN) });
 export const clockReplySchema = z.strictObject({ kind: z.literal('clock'), protocol, t: wallMs });
 
-// The schemas must describe the model's types exactly: a field added to DreamState and not here
-// would make every audience drop every state, so the typecheck fails first.
-// (Keys, level by level: a timed event's action is the preset's narrower kind of DreamAction.)
+// The messages' own schemas must describe their types exactly (the typecheck fails first). The
+// dream's part is built from the parameter table at run time, so tests/sync/validate.test.ts checks
+// that every bundled preset's dream, and one mid-morph, parse with no key missing or extra.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Out = z.output<typeof dreamStateSchema>;
-type M = NonNullable<DreamState['morph']>;
-type OutM = NonNullable<Out['morph']>;
 const sameKeys: [
-  Same<keyof Out, keyof DreamState>,
-  Same<keyof Out['mosaic'], keyof DreamState['mosaic']>,
-  Same<keyof Out['show'], keyof DreamState['show']>,
-  Same<Out['dreamers'][number], DreamState['dreamers'][number]>,
-  Same<keyof Out['acts'][number], keyof DreamState['acts'][number]>,
-  Same<keyof OutM, keyof M>,
-  Same<keyof NonNullable<OutM['target']>, keyof DreamState>,
-  Same<Out['glides'][number], DreamState['glides'][number]>,
   Same<z.output<typeof clockRequestSchema>, ClockRequest>,
   Same<keyof z.output<typeof patchSchema>, keyof PatchMessage>,
-  Same<keyof z.output<typeof patchSchema>['dream'], keyof DreamState>,
   Same<z.output<typeof paramsSchema>, ParamsMessage>,
   Same<z.output<typeof clockReplySchema>, ClockReply>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true];
 void sameKeys;
 
 // ---- checking -----------------------------------------------------------------------------------
