@@ -568,13 +568,13 @@ export const runLoadtest = async (o: LoadtestOptions): Promise<LoadtestResult> =
         sentAt[seq] = t;
         // What the performer sends: the acts once a second (its heartbeat), by key in between.
         const m = encoder.message({ from: 'loadtest', seq, clock: dream.clock, sentAt: t, clockAt: t, audio: 'audience', devices: 'all' }, dream, seq % o.rate === 1);
-        if (publisher!.link.get().state === 'connected') {
+        if (publisher.link.get().state === 'connected') {
           lastPublished = seq;
           kinds.state.count++;
           kinds.state.bytes += seq % o.rate === 1 ? fullBytes : leanBytes;
           if (seq % o.rate === 1) heavy.push(seq);
         } else sentAt[seq] = null;
-        publisher!.send(m);
+        publisher.send(m);
         const due = t0 + seq * period;
         const wait = due - now();
         if (wait > 0) await sleep(wait);

@@ -1,4 +1,5 @@
 import type { UrlOptions } from './url-params.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /**
  * The performer's relay credential, kept out of every place a secret leaks from: it is read once
@@ -98,7 +99,7 @@ interface StorageLike {
 export const createCredentialHolder = (room: string, storage: () => StorageLike): CredentialHolder & { load(): void } => {
   let held: RelayCredential | null = null;
   let problem: string | null = null;
-  const listeners = new Set<() => void>();
+  const changed = listeners<[]>();
   const refused = (e: unknown) => {
     problem = `this tab's session storage refused the performer's secret (${e instanceof Error ? e.name : 'error'}): it is kept in this page only, so a reload will ask for it again`;
   };
@@ -106,10 +107,7 @@ export const createCredentialHolder = (room: string, storage: () => StorageLike)
     get: () => held,
     kind: () => (held ? kindOf(held) : null),
     storageProblem: () => problem,
-    subscribe: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    subscribe: changed.add,
     load: () => {
       try {
         const text = storage().getItem(credentialKey(room));
@@ -128,7 +126,7 @@ export const createCredentialHolder = (room: string, storage: () => StorageLike)
       } catch (e) {
         refused(e);
       }
-      for (const fn of listeners) fn();
+      changed.emit((e) => console.error(e));
     },
   };
 };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { Canvas } from '@react-three/fiber';
 import { useRuntime } from '../store/react.tsx';
 import { SceneRuntime } from './scene-runtime.ts';
@@ -17,9 +17,7 @@ const AUTO_DPR: [number, number] = [1, 1.5];
  */
 export const DreamScene = ({ audience }: { audience: boolean }) => {
   const { store, clock } = useRuntime();
-  const runtime = useRef<SceneRuntime | null>(null);
-  runtime.current ??= new SceneRuntime();
-  const scene = runtime.current;
+  const [scene] = useState(() => new SceneRuntime());
   const [lost, setLost] = useState(false);
   const onContextLost = useCallback((isLost: boolean) => setLost(isLost), []);
   // r3f sets the canvas's ratio from this prop whenever the Canvas renders again (a lost context,

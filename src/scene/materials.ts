@@ -134,7 +134,7 @@ export type ThreadMaterial = ReturnType<typeof createThreadMaterial>;
 export const seedUniform = (seed: number): number => (seed >>> 0) % 16777216;
 
 const setVec3 = (v: Vector3, a: Float32Array, o: number): void => {
-  v.set(a[o]!, a[o + 1]!, a[o + 2]!);
+  v.set(a[o]!, a[o + 1]!, a[o + 2]);
 };
 
 export const copyDreamers = (frame: SceneFrame, dreamers: Vector4[], visible: number[]): void => {
@@ -181,7 +181,7 @@ export const updateMosaicMaterial = (m: MosaicMaterial, f: SceneFrame): void => 
   u.uStepRandom.value.set(f.stepRandom[0]!, f.stepRandom[1]!, f.stepRandom[2]!, f.stepRandom[3]!);
   u.uGuard.value = f.guard ? 1 : 0;
   copyDreamers(f, u.uDreamers.value, u.uVisible.value);
-  u.uUnityColour.value.set(f.unityColour[0]!, f.unityColour[1]!, f.unityColour[2]!);
+  u.uUnityColour.value.set(f.unityColour[0]!, f.unityColour[1]!, f.unityColour[2]);
   u.uUnity.value = f.unity;
   setVec3(u.uHaze.value, f.palette, 3);
   setVec3(u.uGlow.value, f.palette, 6);

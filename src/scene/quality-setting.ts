@@ -1,5 +1,6 @@
 import { isQuality } from './adaptive-quality.ts';
 import type { Quality } from './adaptive-quality.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /**
  * This window's quality choice ('auto' or 'full'): a setting of the screen, not of the dream, so
@@ -9,7 +10,7 @@ import type { Quality } from './adaptive-quality.ts';
  */
 export class QualitySetting {
   private value: Quality;
-  private readonly listeners = new Set<(quality: Quality) => void>();
+  private readonly listeners = listeners<[Quality]>();
 
   constructor(initial: Quality = 'auto') {
     this.value = initial;
@@ -23,24 +24,18 @@ export class QualitySetting {
     if (quality === this.value) return;
     this.value = quality;
     // A listener that throws does not keep the others from hearing of the change.
-    let failure: unknown = null;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(quality);
-      } catch (err) {
-        failure ??= err;
-      }
-    }
-    if (failure !== null) throw failure;
+    let failed = false;
+    let first: unknown;
+    this.listeners.emit(quality, (error) => {
+      if (failed) return;
+      failed = true;
+      first = error;
+    });
+    if (failed) throw first;
   };
 
   /** Call `listener` on every change; returns the function that stops it. */
-  readonly subscribe = (listener: (quality: Quality) => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = (listener: (quality: Quality) => void): (() => void) => this.listeners.add(listener);
 }
 
 /** The window's one setting. */

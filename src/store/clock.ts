@@ -1,4 +1,5 @@
 import { advance } from './dream-store.ts';
+import { listeners } from '../runtime/listeners.ts';
 import type { DreamStore } from './dream-store.ts';
 
 /**
@@ -57,7 +58,7 @@ export interface DreamClockOptions {
 }
 
 export const createDreamClock = (store: DreamStore, options: DreamClockOptions = {}): DreamClock => {
-  const listeners = new Set<(sync: boolean) => void>();
+  const advanced = listeners<[boolean]>();
   let isPaused = false;
   let lastNow: number | null = options.since ?? null;
   let source: (() => number) | null = null;
@@ -67,17 +68,13 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
   const notify = (sync: boolean) => {
     let failed = false;
     let first: unknown;
-    for (const fn of listeners) {
-      try {
-        fn(sync);
-      } catch (error) {
-        if (options.onError) options.onError(error);
-        else if (!failed) {
-          failed = true;
-          first = error;
-        }
+    advanced.emit(sync, (error) => {
+      if (options.onError) options.onError(error);
+      else if (!failed) {
+        failed = true;
+        first = error;
       }
-    }
+    });
     if (failed) throw first;
   };
   return {
@@ -116,10 +113,7 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
       if (!isPaused && dt > 0) move(Math.min(dt, cap));
       notify(false);
     },
-    onAdvance: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    onAdvance: advanced.add,
     setSource: (s) => {
       source = s;
       lastSource = null;

@@ -7,6 +7,7 @@ import { HEARTBEAT_MS, MAX_CATCH_UP_S, PERFORMER_SILENCE_MS, PROTOCOL } from './
 import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
 import { StateDecoder } from './state-message.ts';
 import type { DreamState } from '../model/index.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /** A state taken: the message, and the whole dream it carries (acts filled in). */
 interface Taken {
@@ -127,7 +128,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
   let here = false;
   let catchUp = 0;
   let received = 0;
-  const listeners = new Set<() => void>();
+  const changed = listeners<[]>();
   let paramsReceived = 0;
   const glider = startGlider(store, { now, ...(options.glideFrame ? { onFrame: options.glideFrame } : {}) });
   const apply = ({ m, dream }: Taken) => {
@@ -142,7 +143,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       audio = m.audio;
       devices = m.devices;
       here = playsHere(audio, devices, options.device);
-      for (const fn of listeners) fn();
+      changed.emit((e) => console.error(e));
     }
   };
   /** A patch: its fields merged into the dream where it stands (the base; the time past it kept). */
@@ -246,8 +247,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     ignored: () => ignored,
     otherPerformer: () => (other && now() - other.at < PERFORMER_SILENCE_MS ? { id: other.id, lastHeardMs: now() - other.at } : null),
     onChange: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      return changed.add(fn);
     },
     stop: () => {
       clearInterval(timer);
@@ -257,7 +257,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       unsubscribeFrame?.();
       glider.stop();
       if (pendingTimer) clearTimeout(pendingTimer);
-      listeners.clear();
+      changed.clear();
     },
   };
 };

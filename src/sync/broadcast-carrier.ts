@@ -1,6 +1,7 @@
 import { observable } from './protocol.ts';
 import type { Carrier, SyncMessage } from './protocol.ts';
 import { checkSyncMessage, reportDropped } from './validate.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /**
  * Windows of one browser on one machine (a second screen or projector) share a BroadcastChannel.
@@ -9,14 +10,14 @@ import { checkSyncMessage, reportDropped } from './validate.ts';
  */
 export const createBroadcastCarrier = (room: string): Carrier => {
   const channel = new BroadcastChannel(`dreamscape:${room}`);
-  const listeners = new Set<(m: SyncMessage) => void>();
+  const received = listeners<[SyncMessage]>();
   channel.onmessage = (e: MessageEvent) => {
     const checked = checkSyncMessage(e.data);
     if (!checked.ok) {
       reportDropped('message from another window', checked.rejection);
       return;
     }
-    for (const fn of listeners) fn(checked.value);
+    received.emit(checked.value, (e) => console.error(e));
   };
   // A message that cannot even be deserialized here (too deep for the structured clone) is dropped too.
   channel.onmessageerror = () => reportDropped('message from another window', { message: 'could not be read (structured clone failed)', path: '$' });
@@ -25,11 +26,10 @@ export const createBroadcastCarrier = (room: string): Carrier => {
     link,
     send: (m) => channel.postMessage(m),
     onMessage: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      return received.add(fn);
     },
     close: () => {
-      listeners.clear();
+      received.clear();
       channel.close();
     },
   };

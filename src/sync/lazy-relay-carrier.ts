@@ -1,6 +1,7 @@
 import { observable } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
 import type { NatsCarrier, RelayOptions } from './nats-carrier.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /**
  * The relay carrier, loaded only when a view is given `?relay=`: the NATS client stays out of the
@@ -9,7 +10,7 @@ import type { NatsCarrier, RelayOptions } from './nats-carrier.ts';
  */
 export const createLazyRelayCarrier = (options: RelayOptions): Carrier & Pick<NatsCarrier, 'askClock' | 'answerClock'> => {
   const link = observable<LinkInfo>({ carrier: 'relay', relay: options.url, state: 'connecting', since: Date.now(), connects: 0, refused: null, error: null });
-  const listeners = new Set<(m: SyncMessage) => void>();
+  const received = listeners<[SyncMessage]>();
   let inner: NatsCarrier | null = null;
   let answer: ((r: ClockRequest) => ClockReply | null) | null = null;
   let stopAnswering: (() => void) | null = null;
@@ -22,7 +23,7 @@ export const createLazyRelayCarrier = (options: RelayOptions): Carrier & Pick<Na
       c.link.subscribe(() => link.set(c.link.get()));
       link.set(c.link.get());
       c.onMessage((m) => {
-        for (const fn of listeners) fn(m);
+        received.emit(m, (e) => console.error(e));
       });
       if (answer) stopAnswering = c.answerClock(answer);
     })
@@ -31,8 +32,7 @@ export const createLazyRelayCarrier = (options: RelayOptions): Carrier & Pick<Na
     link,
     send: (m) => inner?.send(m),
     onMessage: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      return received.add(fn);
     },
     askClock: (request, timeoutMs) => (inner ? inner.askClock(request, timeoutMs) : Promise.reject(new Error('relay not connected'))),
     answerClock: (fn) => {
@@ -46,7 +46,7 @@ export const createLazyRelayCarrier = (options: RelayOptions): Carrier & Pick<Na
     },
     close: () => {
       closed = true;
-      listeners.clear();
+      received.clear();
       inner?.close();
     },
   };

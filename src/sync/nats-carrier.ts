@@ -4,6 +4,7 @@ import type { CredentialSource } from '../app/credential.ts';
 import { observable, PROTOCOL, subjects } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
 import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX_PATTERN, MAX_CLOCK_BYTES, MAX_STATE_BYTES, reportDropped } from './validate.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 /**
  * The carrier between devices: NATS over WebSocket, straight from the browser to the relay
@@ -83,7 +84,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     if (patch.state !== undefined && patch.state !== prev.state) next.since = Date.now();
     link.set(next);
   };
-  const listeners = new Set<(m: SyncMessage) => void>();
+  const received = listeners<[SyncMessage]>();
   let answer: ((r: ClockRequest) => ClockReply | null) | null = null;
   let nc: NatsConnection | null = null;
   let closed = false;
@@ -140,7 +141,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
           reportDropped('state from the relay', checked.rejection);
           return;
         }
-        for (const fn of listeners) fn(checked.value);
+        received.emit(checked.value, (e) => console.error(e));
       },
     });
     if (answer) subscribeClock(conn);
@@ -213,8 +214,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
       nc.publish(subject.state, encode(m));
     },
     onMessage: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      return received.add(fn);
     },
     askClock: async (request, timeoutMs) => {
       if (!nc || link.get().state !== 'connected') throw new Error('relay not connected');
@@ -232,7 +232,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     },
     close: () => {
       closed = true;
-      listeners.clear();
+      received.clear();
       stopCredential();
       void nc?.close();
     },

@@ -7,6 +7,7 @@ import type { PerformerIdentity } from './performer-id.ts';
 import { HEARTBEAT_MS, PARAMS_MIN_MS, PERFORMER_SILENCE_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, ClockReply, StateMessage } from './protocol.ts';
 import { changedFields, changedParams, StateEncoder } from './state-message.ts';
+import { listeners } from '../runtime/listeners.ts';
 
 export type AudioChoice = 'auto' | AudioPlace;
 
@@ -134,9 +135,9 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
   let devices: AudioDevices = 'all';
   /** id → when it is taken to be gone. */
   const seen = new Map<string, number>();
-  const listeners = new Set<() => void>();
+  const changed = listeners<[]>();
   const notify = () => {
-    for (const fn of listeners) fn();
+    changed.emit((e) => console.error(e));
   };
   const place = (): AudioPlace => (choice === 'auto' ? (anyAudience() ? 'audience' : 'performer') : choice);
   /** Any live audience (stops at the first: cheap with a full table). */
@@ -338,8 +339,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       notify();
     },
     onChange: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      return changed.add(fn);
     },
     sent: () => sentCount,
     sentByKind: () => ({ ...byKind }),
@@ -372,7 +372,7 @@ export const startPerformerSync = (store: DreamStore, carrier: Carrier, options:
       unsubscribeCarrier();
       unsubscribeLink();
       stopAnswering?.();
-      listeners.clear();
+      changed.clear();
     },
   };
 };

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { baseUrl, launch } from './browser.ts';
+import { launch } from './browser.ts';
 import { startRelayServer } from '../../relay/nats.ts';
 import type { RelayServer } from '../../relay/nats.ts';
 import { serveStatic } from '../../scripts/relay.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nkeyAuthenticator, wsconnect } from '@nats-io/nats-core';
-import type { ConnectionOptions, NatsConnection, Status } from '@nats-io/nats-core';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { newNkey, nodeWsFactory, startRelayServer } from '../../relay/nats.ts';
 import type { RelayServer } from '../../relay/nats.ts';
 
@@ -65,7 +65,7 @@ const connect = async (url: string, options: Partial<ConnectionOptions> = {}) =>
   open.push(nc);
   const events: string[] = [];
   void (async () => {
-    for await (const s of nc.status() as AsyncIterable<Status>) events.push(s.type === 'error' ? `error: ${s.error.message}` : s.type);
+    for await (const s of nc.status()) events.push(s.type === 'error' ? `error: ${s.error.message}` : s.type);
   })();
   return { nc, events };
 };

@@ -6,7 +6,7 @@ import { resolvePreset, tick, validatePreset } from '../../src/model/index.ts';
 import { apply, createDreamStore } from '../../src/store/dream-store.ts';
 import { StateEncoder } from '../../src/sync/state-message.ts';
 import { errors, wsconnect } from '@nats-io/nats-core';
-import type { NatsConnection, Status } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { nkeyAuthenticator } from '@nats-io/nats-core';
 import { newNkey, nodeWsFactory, startRelayServer } from '../../relay/nats.ts';
 import type { RelayServer } from '../../relay/nats.ts';
@@ -51,7 +51,7 @@ const bare = async (credential: { user?: string; pass?: string } = {}) => {
   open.push(nc);
   const seen: Error[] = [];
   void (async () => {
-    for await (const s of nc.status() as AsyncIterable<Status>) if (s.type === 'error') seen.push(s.error);
+    for await (const s of nc.status()) if (s.type === 'error') seen.push(s.error);
   })();
   return { nc, seen };
 };
