@@ -252,3 +252,16 @@ describe('relay limits (real nats-server, project config)', () => {
     expect(configNumber('max_connections')).toBeGreaterThan(1500);
   });
 });
+
+describe('relay secrets', () => {
+  it('a fresh performer secret always reads as a string in nats-server config (starts with a letter)', async () => {
+    const { newSecret } = await import('../../relay/nats.ts');
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const s = newSecret();
+      expect(s).toMatch(/^s[A-Za-z0-9_-]{32}$/);
+      seen.add(s);
+    }
+    expect(seen.size).toBe(500);
+  });
+});

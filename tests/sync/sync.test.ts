@@ -12,7 +12,6 @@ import { audienceProjection } from '../../src/sync/projection.ts';
 import { dispatch, loadPresetInto } from '../../src/store/dream-store.ts';
 import { observable, PROTOCOL } from '../../src/sync/protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, PatchMessage, StateMessage, SyncMessage } from '../../src/sync/protocol.ts';
-import { parseUrlOptions } from '../../src/app/url-params.ts';
 
 const dream = (): DreamState => {
   const r = validatePreset(JSON.parse(readFileSync(new URL('../../presets/dream-temple.json', import.meta.url), 'utf8')));
@@ -314,30 +313,5 @@ describe('the acts by key: a state message carries the show script only when it 
     sync.stop();
     follow.stop();
     vi.useRealTimers();
-  });
-});
-
-describe('URL parameters for a relay', () => {
-  it('takes ?relay= (ws or wss), ?user=, ?pass= and ?device=, and reports bad ones without echoing a secret', () => {
-    const o = parseUrlOptions('?view=performer&room=show&relay=ws%3A%2F%2F127.0.0.1%3A8090&pass=s3cr3t&device=pa', []);
-    expect(o).toMatchObject({ view: 'performer', room: 'show', relay: 'ws://127.0.0.1:8090', pass: 's3cr3t', device: 'pa', problems: [] });
-    const bad = parseUrlOptions(`?relay=http://x&pass=${'x'.repeat(300)}&device=a%20b`, []);
-    expect(bad.relay).toBeUndefined();
-    expect(bad.problems.join('\n')).toMatch(/\?relay=http:\/\/x: expected a ws:\/\/ or wss:\/\//);
-    expect(bad.problems.join('\n')).not.toContain('x'.repeat(300));
-    expect(parseUrlOptions('?relay=wss://show.example.org/nats', []).relay).toBe('wss://show.example.org/nats');
-  });
-});
-
-describe('relay secrets', () => {
-  it('a fresh performer secret always reads as a string in nats-server config (starts with a letter)', async () => {
-    const { newSecret } = await import('../../relay/nats.ts');
-    const seen = new Set<string>();
-    for (let i = 0; i < 500; i++) {
-      const s = newSecret();
-      expect(s).toMatch(/^s[A-Za-z0-9_-]{32}$/);
-      seen.add(s);
-    }
-    expect(seen.size).toBe(500);
   });
 });
