@@ -192,8 +192,7 @@ export class SymphonyController {
   nodes(): { persistent: number; notes: number; total: number } {
     const live = this.live;
     if (!live) return { persistent: 0, notes: 0, total: 0 };
-    const NeuroSymphony = live.engine.constructor as unknown as { liveNodes(): { persistent: number; notes: number; total: number } };
-    return NeuroSymphony.liveNodes();
+    return live.engine.nodeCount;
   }
 
   /** The dream a render starts from: a preset from its beginning, or the live dream as it is now. */

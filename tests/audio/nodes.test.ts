@@ -1,6 +1,7 @@
 /**
  * The light effects of src/audio/nodes.ts in Node (node-web-audio-api): every native node they
- * make is let go on dispose, and glided parameters keep few automation events.
+ * make is let go on dispose (counted as in tests/audio/tracking.ts), and glided parameters keep
+ * few automation events.
  */
 import * as webAudio from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
@@ -10,31 +11,11 @@ g.window ??= globalThis;
 for (const [k, v] of Object.entries(webAudio)) if (!(k in g)) g[k] = v;
 const Tone = await import('tone');
 const { Echo, Hall, Vibrato, capAutomationMemory, AUTOMATION_MEMORY } = await import('../../src/audio/nodes.ts');
+const { leftovers, trackNatives } = await import('./tracking.ts');
 
 const SR = 44100;
 type Native = typeof webAudio.OfflineAudioContext;
 const OfflineCtx = g.OfflineAudioContext as Native;
-
-/** Every native node a Tone node makes through its context, and whether each was disconnected. */
-const recordNatives = (ctx: InstanceType<typeof Tone.OfflineContext>) => {
-  const raw = ctx.rawContext as unknown as Record<string, unknown>;
-  const made: { node: AudioNode; disconnected: boolean }[] = [];
-  for (const name of ['createGain', 'createDelay', 'createOscillator', 'createIIRFilter', 'createChannelMerger', 'createChannelSplitter', 'createBiquadFilter', 'createConstantSource', 'createWaveShaper', 'createStereoPanner']) {
-    const create = raw[name] as (...a: unknown[]) => AudioNode;
-    raw[name] = (...a: unknown[]) => {
-      const node = create.apply(raw, a);
-      const entry = { node, disconnected: false };
-      const disconnect = node.disconnect.bind(node) as (...a: unknown[]) => void;
-      (node as unknown as { disconnect: (...a: unknown[]) => void }).disconnect = (...a: unknown[]) => {
-        entry.disconnected = true;
-        disconnect(...a);
-      };
-      made.push(entry);
-      return node;
-    };
-  }
-  return made;
-};
 
 describe('light effects', () => {
   // How they sound beside Tone's own is checked in Chromium: tests/browser/audio-nodes.test.ts.
@@ -46,12 +27,13 @@ describe('light effects', () => {
       () => new Echo({ context: ctx }),
       () => new Hall({ context: ctx, damping: 3800 }),
     ]) {
-      const made = recordNatives(ctx);
+      const natives = trackNatives(ctx);
       const node = make();
-      expect(made.length).toBeGreaterThan(1);
+      expect(natives.made.length).toBeGreaterThan(1);
       node.dispose();
+      natives.stop();
       expect(node.disposed).toBe(true);
-      expect(made.filter((m) => !m.disconnected)).toEqual([]);
+      expect(leftovers(natives.made)).toEqual([]);
     }
   });
 });
