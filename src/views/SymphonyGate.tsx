@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useRuntime } from '../store/react.tsx';
+import { observable } from '../runtime/observable.ts';
 import { installSymphony } from '../audio/symphony.ts';
 import type { SymphonyController, SymphonyStatus } from '../audio/symphony.ts';
 import './symphony.css';
@@ -13,11 +14,13 @@ const IDLE: SymphonyStatus = { phase: 'idle', context: 'none', entered: false, e
  */
 export const SymphonyGate = () => {
   const runtime = useRuntime();
-  const [controller, setController] = useState<SymphonyController | null>(null);
+  // The controller installed for this runtime (by the effect: installing it registers the API and
+  // listens to the page), read by the render below.
+  const [installed] = useState(() => observable<SymphonyController | null>(null));
 
   useEffect(() => {
     const { controller: c, uninstall } = installSymphony(runtime, typeof window === 'undefined' ? undefined : window.dreamscape);
-    setController(c);
+    installed.set(c);
     // Fetch Tone (the symphony's chunk, ~70 KB gzip) while the page is idle, so the gesture
     // starts the sound at once, but only in the window where the symphony plays (audioHere: the
     // performer's, or the audience the performer's messages name): an audience that is never
@@ -41,8 +44,9 @@ export const SymphonyGate = () => {
       if (idle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
       uninstall();
     };
-  }, [runtime]);
+  }, [runtime, installed]);
 
+  const controller = useSyncExternalStore(installed.subscribe, installed.get, () => null);
   const status = useSyncExternalStore(
     (fn) => controller?.subscribe(fn) ?? (() => undefined),
     () => controller?.status() ?? IDLE,
