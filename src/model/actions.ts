@@ -15,6 +15,12 @@ export type DreamAction =
   | { type: 'act'; to: 'next' | 'prev' | number }
   | { type: 'panic' }
   | { type: 'recover' }
+  /**
+   * A tempo from a performer's hand (taps) or a clock (MIDI clock): sets the tempo, holds it
+   * through act changes and morphs (show.tempoHold) and, with `phase` (how far into a beat the
+   * dream is now, 0..1), moves the beat forward so that the next whole beat falls where the taps do.
+   */
+  | { type: 'tempo'; bpm: number; phase?: number | undefined }
   /** Morph to another dream (a resolved preset) over `seconds`. */
   | { type: 'morph'; to: DreamState; seconds: number }
   /**
@@ -28,7 +34,7 @@ export type DreamAction =
    */
   | { type: 'modulate'; path: string; value: number };
 
-export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'modulate', 'morph', 'preset'] as const;
+export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'tempo', 'modulate', 'morph', 'preset'] as const;
 /** Actions that come only from loadPreset, never as a bare action from outside. */
 const LOAD_ONLY: readonly string[] = ['morph', 'preset'];
 
@@ -86,6 +92,12 @@ export const parseAction = (input: unknown): DreamAction => {
     case 'recover':
       allowedKeys(a, ['type']);
       return { type: a.type };
+    case 'tempo': {
+      allowedKeys(a, ['type', 'bpm', 'phase']);
+      if (typeof a.bpm !== 'number' || !Number.isFinite(a.bpm)) throw new DreamInputError(`tempo: bpm must be a finite number, got ${describe(a.bpm)}`, 'tempo');
+      const phase = optionalUnit(a, 'phase', 'tempo');
+      return phase === undefined ? { type: 'tempo', bpm: a.bpm } : { type: 'tempo', bpm: a.bpm, phase };
+    }
     case 'modulate':
       allowedKeys(a, ['type', 'path', 'value']);
       if (typeof a.path !== 'string') throw new DreamInputError(`modulate: path must be a string like 'mood.arousal', got ${describe(a.path)}`);
@@ -148,6 +160,7 @@ export const enterAct = (s: DreamState, index: number, carry = 0): DreamState =>
   // Act values are flattened by index at load; drop any that no longer resolve.
   const to: Record<string, ParamValue> = {};
   for (const [p, v] of Object.entries(act.values)) {
+    if (p === 'tempo' && s.show.tempoHold) continue;
     try {
       to[p] = coerce(specOf(next, p), v, p);
     } catch {
@@ -213,6 +226,13 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       if (to === cur && typeof action.to === 'string') return state;
       return enterAct(state, to);
     }
+    case 'tempo': {
+      const r = resolvePath(state, 'tempo');
+      const s = releaseFromMorph(state, 'tempo');
+      const phase = action.phase === undefined ? null : clamp(action.phase, 0, 0.999999);
+      const beat = phase === null ? s.beat : Math.ceil(s.beat - phase - 1e-9) + phase;
+      return { ...writeParam(s, r, coerce(r.spec, action.bpm, 'tempo')), beat, show: { ...s.show, tempoHold: true } };
+    }
     case 'panic':
       return { ...state, output: { ...state.output, panic: true } };
     case 'recover':
@@ -235,6 +255,7 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       // Everything the table lets a morph move: global parameters, and the dreamers both dreams have.
       const to: Record<string, ParamValue> = {};
       for (const p of tablePaths((spec) => spec.morph !== 'keep', Math.min(state.dreamers.length, target.dreamers.length))) to[p] = getParam(target, p);
+      if (state.show.tempoHold) delete to.tempo;
       const s: DreamState = { ...state, morph: null };
       return startMorph(s, to, seconds, { ...target, morph: null });
     }

@@ -90,6 +90,7 @@ const liveAction = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('act'), to: z.union([z.literal('next'), z.literal('prev'), z.number().int().min(0).max(LIMITS.acts - 1)]) }),
   z.strictObject({ type: z.literal('panic') }),
   z.strictObject({ type: z.literal('recover') }),
+  z.strictObject({ type: z.literal('tempo'), bpm: z.number().min(1).max(1000).describe('beats a minute (clamped to the tempo\'s range)'), phase: z.number().min(0).max(1).optional().describe('how far into a beat the dream is when it applies') }),
   z.strictObject({ type: z.literal('modulate'), path: pathSchema('a continuous parameter path', (spec) => spec.continuous), value: z.number() }),
   z.strictObject({
     type: z.literal('preset'),

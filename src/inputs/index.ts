@@ -1,0 +1,47 @@
+import type { DreamscapeApi } from '../api/dreamscape-api.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { mappingsModule } from './mappings/mappings-module.ts';
+import type { MappingEngine } from './mappings/engine.ts';
+import { tempoModule } from './tempo/tempo-module.ts';
+import type { TempoControl } from './tempo/tempo-module.ts';
+
+/**
+ * The performer's inputs beyond keys and panels: each is one module in src/inputs/ that turns what
+ * arrives (a MIDI message, an OSC packet, a tap, a sound) into source-tagged actions on the
+ * runtime's bus. The mapping engine is shared: an input hands it ControlEvents.
+ */
+export interface Inputs {
+  /** The mapping engine (null once stopped). */
+  mappings(): MappingEngine | null;
+  tempo: TempoControl;
+  stop(): void;
+}
+
+export interface InputOptions {
+  /** One calm line for the performer (a refused permission, a locked input, a bad stored profile). */
+  say(message: string): void;
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** The page's query (`?osc=ws://…` and the like). */
+  search: string;
+}
+
+export const startInputs = (runtime: Runtime, api: DreamscapeApi, options: InputOptions): Inputs => {
+  const tempo = tempoModule(api);
+  const stops = [runtime.start(tempo)];
+  const mappings = mappingsModule(api, {
+    storage: options.storage,
+    say: options.say,
+    tap: (source) => tempo.control.tap(source),
+    loadPreset: (id, seconds) => {
+      api.loadPreset(id, { morphSeconds: seconds }).catch((err: unknown) => options.say(`morph to ${id}: ${(err as Error).message}`));
+    },
+  });
+  stops.push(runtime.start(mappings));
+  return {
+    mappings: () => mappings.engine(),
+    tempo: tempo.control,
+    stop: () => {
+      for (const stop of stops.reverse()) stop();
+    },
+  };
+};
