@@ -5,7 +5,7 @@
  * are disposed once silent. Notes are played by the note player on their voice's patch.
  */
 import * as Tone from 'tone';
-import type { DreamState } from '../model/index.ts';
+import type { DreamState, Voice } from '../model/index.ts';
 import { filterHz, Glide } from './glide.ts';
 import { Echo } from './nodes.ts';
 import { NotePlayer } from './note-player.ts';
@@ -13,7 +13,6 @@ import { Owned, Timers } from './owned.ts';
 import type { NodeTally } from './owned.ts';
 import type { NoteEvent, SymphonyParams } from './score.ts';
 import { VoicePatch } from './voice-patch.ts';
-import type { Voice } from '../model/index.ts';
 
 export interface VoicesOptions extends Tone.ToneAudioNodeOptions {
   /** The band's low-pass at rest, Hz. */

@@ -60,11 +60,11 @@ type Disposable = { dispose(): unknown };
  * Make a part while counting, use it, dispose it: everything it made is let go. Returns the
  * counts, so a test can say how much was made.
  */
-const disposesAll = async <P extends Disposable>(make: (ctx: InstanceType<typeof Tone.OfflineContext>) => P, use?: (part: P, ctx: InstanceType<typeof Tone.OfflineContext>) => unknown) => {
+const disposesAll = async <P extends Disposable>(make: (ctx: InstanceType<typeof Tone.OfflineContext>) => P, exercise?: (part: P, ctx: InstanceType<typeof Tone.OfflineContext>) => unknown) => {
   const ctx = offline();
   const natives = trackNatives(ctx);
   const part = make(ctx);
-  await use?.(part, ctx);
+  await exercise?.(part, ctx);
   const tone = toneObjectsIn(part);
   part.dispose();
   natives.stop();
@@ -92,7 +92,7 @@ describe('the count itself', () => {
   });
 });
 
-describe('every part of the symphony disposes every node it made', () => {
+describe('the buses and effects dispose every node they made', () => {
   it('the master bus', async () => {
     const r = await disposesAll(
       (context) => new MasterBus({ context }),
@@ -129,6 +129,9 @@ describe('every part of the symphony disposes every node it made', () => {
     expect(r.natives).toBeGreaterThan(20);
   });
 
+});
+
+describe('the voices and the note player dispose every node they made', () => {
   for (const voice of Object.keys(VOICE_SPECS) as (keyof typeof VOICE_SPECS)[]) {
     it(`the ${voice} voice's patch`, async () => {
       const r = await disposesAll(
@@ -184,6 +187,9 @@ describe('every part of the symphony disposes every node it made', () => {
     expect(r.part.nodeCount).toEqual({ persistent: 0, notes: 0 });
   });
 
+});
+
+describe('the scheduler and the whole symphony let everything go', () => {
   it('the scheduler: it makes no nodes; disposed, it runs no more and follows the dream no more', async () => {
     const runs = async (dispose: boolean) => {
       const context = offline(0.5);
