@@ -1,4 +1,4 @@
-// Integer hashes (lowbias32), the same mixer as src/scene/layout/hash.ts: seeded, never random.
+// Integer hashes (lowbias32), the same mixer as src/model/hash.ts: seeded, never random.
 uint mix32(uint x) {
   x ^= x >> 16u;
   x *= 0x7feb352du;

@@ -11,7 +11,8 @@
  * (steps of a sixteenth, floor(beat * 4)); restabilize draws everyone back onto a tonic chord.
  */
 import type { DreamState, Dreamer, Mode, Voice } from '../model/index.ts';
-import { KEYS, clamp, lerp, nextRandom } from '../model/index.ts';
+import { KEYS, clamp, lerp } from '../model/index.ts';
+import { hashInts, stepValue, unit } from '../model/hash.ts';
 
 export type Beats = number;
 export type Hz = number;
@@ -123,14 +124,7 @@ export interface ScoreWindow {
 // ---- randomness: stateless hashing of (seed, ...ints) --------------------------------------------
 
 /** A deterministic number in [0, 1) for a seed and any integers. */
-export const hash01 = (seed: number, ...parts: number[]): number => {
-  let h = seed >>> 0;
-  for (const p of parts) {
-    h = Math.imul(h ^ (Math.floor(p) | 0), 0x9e3779b1) >>> 0;
-    h = (h ^ (h >>> 15)) >>> 0;
-  }
-  return nextRandom(h).value;
-};
+export const hash01 = (seed: number, ...parts: number[]): number => unit(hashInts(seed, parts));
 const signed = (seed: number, ...parts: number[]): number => hash01(seed, ...parts) * 2 - 1;
 
 // ---- harmony -------------------------------------------------------------------------------------
@@ -463,7 +457,7 @@ const bassLine = (c: Context, i: number, d: Dreamer, from: Beats, to: Beats, emi
 
 /** Is the glitch step active, and how hard? Shared with the visuals: same seed, same grid. */
 export const glitchStep = (glitchSeed: number, step: number, glitch: number): { active: boolean; strength: number; roll: number } => {
-  const roll = hash01(glitchSeed, 71, step);
+  const roll = stepValue(glitchSeed, step);
   const p = clamp(glitch, 0, 1) ** 0.8 * 0.8;
   return { active: glitch > 0.02 && roll < p, strength: p > 0 ? 1 - roll / p : 0, roll };
 };

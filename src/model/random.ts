@@ -1,3 +1,5 @@
+import { fnv1a } from './hash.ts';
+
 /**
  * mulberry32: a tiny seeded generator. The model never calls Math.random(); its generator state
  * lives in the dream-state (`rng`), so the same seed and actions always give the same dream.
@@ -20,13 +22,5 @@ export const mulberry32 = (seed: number): (() => number) => {
   };
 };
 
-/** Hash a string or number to a 32-bit seed (FNV-1a). */
-export const hashSeed = (input: string | number): number => {
-  const str = String(input);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < str.length; i++) {
-    h ^= str.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-};
+/** Hash a string or number to a 32-bit seed (FNV-1a, src/model/hash.ts). */
+export const hashSeed = (input: string | number): number => fnv1a(String(input));

@@ -1,5 +1,5 @@
 import type { SceneFrame } from './scene-frame.ts';
-import { mix32, unit } from './layout/hash.ts';
+import { mix32, unit } from '../model/hash.ts';
 
 /** The camera's drift this frame (module-level scratch: written each frame, never allocated). */
 export const cameraDrift = { x: 0, y: 0, z: 12.5, lookX: 0, lookY: 0, roll: 0 };

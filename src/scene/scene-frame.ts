@@ -1,6 +1,6 @@
 import type { DreamState } from '../model/index.ts';
 import { GUARD_RATES, glitchStepIndex, glitchSubdivision, slew, stepsPerSecond } from './flash-guard.ts';
-import { mix32, unit } from './layout/hash.ts';
+import { mix32, STEPS_PER_BEAT, stepHash, unit } from '../model/hash.ts';
 
 /** Dreamers the shaders have room for (uniform arrays); more are drawn as the last one's region. */
 export const MAX_DREAMERS = 64;
@@ -165,7 +165,8 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   f.glitchStepsPerSecond = stepsPerSecond(s.tempo, sub);
   // A jump holds the glitch's step (scrubbing back and forth would otherwise step it every frame).
   if (!(jumped && f.guard)) f.glitchStep = glitchStepIndex(s.beat, sub);
-  const h = mix32(Math.imul(f.glitchStep | 0, 0x9e3779b9) ^ mix32(f.glitchSeed ^ Math.imul(Math.round(sub * 8), 0x85ebca6b)));
+  // The step's values are the score's for the sixteenth this step starts on (src/model/hash.ts).
+  const h = stepHash(f.glitchSeed, Math.round(f.glitchStep * (STEPS_PER_BEAT / sub)));
   f.stepRandom[0] = unit(h);
   f.stepRandom[1] = unit(mix32(h ^ 0x68bc21eb));
   f.stepRandom[2] = unit(mix32(h ^ 0x02e5be93));

@@ -3,6 +3,7 @@ import type { DreamState, ParamSpec } from '../model/index.ts';
 import { audienceProjection, projectParam } from './projection.ts';
 import { PROTOCOL } from './protocol.ts';
 import type { PatchMessage, StateMessage } from './protocol.ts';
+import { fnv1a } from '../model/hash.ts';
 
 /**
  * The acts of a show (its script: names, durations, values, timed events) are four fifths of a
@@ -18,12 +19,7 @@ import type { PatchMessage, StateMessage } from './protocol.ts';
 /** FNV-1a over the acts' JSON, with its length: a key that changes when any act does. */
 export const actsKey = (acts: DreamState['acts']): string => {
   const json = JSON.stringify(acts);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < json.length; i++) {
-    h ^= json.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${(h >>> 0).toString(36)}.${json.length.toString(36)}`;
+  return `${fnv1a(json).toString(36)}.${json.length.toString(36)}`;
 };
 
 export interface StateHeader {

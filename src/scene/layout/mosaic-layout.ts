@@ -1,5 +1,6 @@
 import type { Pattern } from '../../model/index.ts';
-import { hash2, mix32, unit, valueNoise } from './hash.ts';
+import { hash2, mix32, unit } from '../../model/hash.ts';
+import { valueNoise } from './value-noise.ts';
 
 /**
  * The Dream Mosaic's layout: an exact number of tiles inside a rounded window (a superellipse

@@ -1,4 +1,4 @@
-import { hash2, unit } from './hash.ts';
+import { hash2, unit } from '../../model/hash.ts';
 
 /** Side of the sky's noise texture in texels. */
 export const NOISE_SIZE = 256;

@@ -1,4 +1,4 @@
-import { mix32 } from './hash.ts';
+import { mix32 } from '../../model/hash.ts';
 
 /** The stars' lattice: cells of this many drawing-buffer pixels, one cell in sixteen lit. */
 export const STAR_CELL = 11;

@@ -1,25 +1,9 @@
+import { hash2, unit } from '../../model/hash.ts';
+
 /**
- * Integer hashes for the scene's layout. Deterministic from a seed, no Math.random: the same seed
- * gives the same mosaic in every window. The shaders use the same mixer (shaders/hash.glsl), so a
- * tile's seeded motion can be reproduced on the CPU in tests.
+ * Smooth value noise for the scene's layout, from the one hash family (src/model/hash.ts):
+ * deterministic from a seed, so the same seed gives the same mosaic in every window.
  */
-
-/** A 32-bit integer mixer (lowbias32 by Chris Wellons). */
-export const mix32 = (x: number): number => {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
-};
-
-/** Hash of two lattice coordinates and a seed. */
-export const hash2 = (i: number, j: number, seed: number): number => mix32(Math.imul(i, 0x27d4eb2d) ^ mix32(Math.imul(j, 0x165667b1) ^ seed));
-
-/** 0..1 from a 32-bit hash. */
-export const unit = (h: number): number => h / 4294967296;
 
 const smooth = (t: number): number => t * t * (3 - 2 * t);
 
