@@ -284,3 +284,39 @@ describe('determinism', () => {
     expect(getParam(play(5), 'unity')).toBeCloseTo(0.9);
   });
 });
+
+describe('tempo (a tapped or received tempo)', () => {
+  it('sets the tempo, clamps it to 30-240 BPM, refuses what is not a number', () => {
+    const s = fixtureState();
+    expect(act(s, { type: 'tempo', bpm: 120 }).tempo).toBe(120);
+    expect(act(s, { type: 'tempo', bpm: 999 }).tempo).toBe(240);
+    expect(act(s, { type: 'tempo', bpm: 5 }).tempo).toBe(30);
+    expect(() => act(s, { type: 'tempo', bpm: Number.NaN })).toThrow(/bpm must be a finite number/);
+    expect(() => act(s, { type: 'tempo', bpm: 120, swing: 1 })).toThrow(/unknown field 'swing'/);
+  });
+
+  it('with a phase, moves the beat forward so the next whole beat falls where the taps say', () => {
+    let s = go(fixtureState(), 1.37);
+    const before = s.beat;
+    s = act(s, { type: 'tempo', bpm: 120, phase: 0.25 });
+    expect(s.beat).toBeGreaterThanOrEqual(before);
+    expect(s.beat - before).toBeLessThan(1);
+    expect(s.beat - Math.floor(s.beat)).toBeCloseTo(0.25, 9);
+    // Half a second later at 120 BPM the dream is a whole beat on: the phase is the taps'.
+    s = go(s, 0.5, 1 / 120);
+    expect(s.beat - Math.floor(s.beat)).toBeCloseTo(0.25, 6);
+  });
+
+  it('holds through act changes and preset morphs until released', () => {
+    const fixture = fixtureState();
+    const acts = fixture.acts.map((a, i) => (i === 1 ? { ...a, values: { ...a.values, tempo: 90 } } : a));
+    let s = act({ ...fixture, acts }, { type: 'tempo', bpm: 132 });
+    expect(s.show.tempoHold).toBe(true);
+    s = go(act(s, { type: 'act', to: 1 }), 3);
+    expect(s.tempo).toBe(132);
+    s = act(s, { type: 'set', path: 'show.tempoHold', value: false });
+    s = go(act(s, { type: 'act', to: 0 }), 0.1);
+    s = go(act(s, { type: 'act', to: 1 }), 3);
+    expect(s.tempo).toBe(90);
+  });
+});
