@@ -18,8 +18,8 @@ import { listeners } from '../runtime/listeners.ts';
 export type RelayCredential = { user: string; pass: string } | { nkey: string };
 export type CredentialKind = 'password' | 'nkey';
 
-/** The URL parameters that carry a credential: removed from every address bar. */
-export const SECRET_PARAMS = ['pass', 'nkey', 'user'] as const;
+/** The URL parameters that carry a credential (the relay's; the OSC bridge's LAN token): removed from every address bar. */
+export const SECRET_PARAMS = ['pass', 'nkey', 'user', 'osctoken'] as const;
 
 /** What the relay carrier needs: the credential as it is now, and word when it changes. */
 export interface CredentialSource {

@@ -24,21 +24,50 @@ export interface UrlOptions {
   nkey?: string;
   /** This device's name, for the performer's choice of devices that play the symphony. */
   device?: string;
+  /** The OSC bridge's WebSocket (`?osc=ws://127.0.0.1:8080`, `npm run osc` prints it): performer view only. */
+  osc?: string;
+  /**
+   * The OSC bridge's LAN token (`#osctoken=`, as `npm run osc -- --lan` prints it): taken out of
+   * the address bar at boot with the other secrets (src/app/credential.ts), never in an audience's.
+   */
+  oscToken?: string;
   /** `?quality=full` locks pixel ratio 1 and full detail; `auto` (the default) adapts to the frame rate. */
   quality?: Quality;
   /** Problems with the parameters, shown on screen; the app starts with defaults for those. */
   problems: string[];
 }
 
+const isWebSocketUrl = (text: string): boolean => {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** `?osc=` and the bridge's LAN token (never echoed). */
+const readOsc = (osc: string | null, token: string | null, out: UrlOptions): void => {
+  if (osc !== null) {
+    if (isWebSocketUrl(osc)) out.osc = osc;
+    else out.problems.push(`?osc=${osc}: expected a ws:// or wss:// address (npm run osc prints one); OSC is off`);
+  }
+  if (token !== null) {
+    if (/^[A-Za-z0-9_-]{16,128}$/.test(token)) out.oscToken = token;
+    else out.problems.push('#osctoken=: expected the token npm run osc -- --lan printed');
+  }
+};
+
 /**
- * Read `?view=`, `?preset=`, `?seed=`, `?tiles=`, `?room=`, `?relay=`, `?device=`, and the
- * credential `user=`, `pass=`, `nkey=` from the query or the fragment (`hash`, `#pass=…`; the
- * fragment wins); a bad value is reported (never echoing a secret), never thrown.
+ * Read `?view=`, `?preset=`, `?seed=`, `?tiles=`, `?room=`, `?relay=`, `?device=`, `?osc=`, and
+ * the credential `user=`, `pass=`, `nkey=` (and the OSC bridge's `osctoken=`) from the query or
+ * the fragment (`hash`, `#pass=…`; the fragment wins); a bad value is reported (never echoing a
+ * secret), never thrown.
  */
 export const parseUrlOptions = (search: string, presetIds: readonly string[], hash = ''): UrlOptions => {
   const q = new URLSearchParams(search);
   const fragment = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
-  const secret = (k: 'user' | 'pass' | 'nkey') => fragment.get(k) ?? q.get(k);
+  const secret = (k: 'user' | 'pass' | 'nkey' | 'osctoken') => fragment.get(k) ?? q.get(k);
   const out: UrlOptions = { view: 'performer', room: 'default', problems: [] };
   const room = q.get('room');
   if (room !== null) {
@@ -78,6 +107,7 @@ export const parseUrlOptions = (search: string, presetIds: readonly string[], ha
     if (/^[A-Za-z0-9_-]{1,64}$/.test(device)) out.device = device;
     else out.problems.push(`?device=${device}: expected 1 to 64 letters, digits, - or _`);
   }
+  readOsc(q.get('osc'), secret('osctoken'), out);
   const quality = q.get('quality');
   if (quality !== null) {
     if (quality === 'auto' || quality === 'full') out.quality = quality;
@@ -87,6 +117,11 @@ export const parseUrlOptions = (search: string, presetIds: readonly string[], ha
   if (view !== null) {
     if (view === 'performer' || view === 'audience') out.view = view;
     else out.problems.push(`?view=${view}: expected performer or audience; showing the performer view`);
+  }
+  // An audience never links to the OSC bridge nor holds its token.
+  if (out.view === 'audience') {
+    delete out.osc;
+    delete out.oscToken;
   }
   const preset = q.get('preset');
   if (preset !== null) {

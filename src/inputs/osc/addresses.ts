@@ -79,12 +79,12 @@ const takesOf = (spec: ParamSpec): string => {
   }
 };
 
-const BUTTON = 'no argument, or 1 (a button: 0 is its release and does nothing)';
+const BUTTON = 'none, or 1 (a button: its 0 is ignored)';
 const ACTIONS: readonly OscAddress[] = [
-  { address: `${DO}fracture`, kind: 'do', takes: 'no argument (one step up), or float 0..1 (the amount)', doc: 'fracture the mosaic' },
-  { address: `${DO}glitch`, kind: 'do', takes: 'no argument (one step up), or float 0..1 (the amount)', doc: 'glitch the mosaic' },
+  { address: `${DO}fracture`, kind: 'do', takes: 'none (a step up), or float 0..1', doc: 'fracture the mosaic' },
+  { address: `${DO}glitch`, kind: 'do', takes: 'none (a step up), or float 0..1', doc: 'glitch the mosaic' },
   { address: `${DO}restabilize`, kind: 'do', takes: BUTTON, doc: "restabilize over the preset's restabilize time" },
-  { address: `${DO}act`, kind: 'do', takes: 'string next|prev, or int n (the act index from 0)', doc: 'go to the next, previous or n-th act' },
+  { address: `${DO}act`, kind: 'do', takes: 'string next|prev, or int n (from 0)', doc: 'go to the next, previous or n-th act' },
   { address: `${DO}act/next`, kind: 'do', takes: BUTTON, doc: 'next act' },
   { address: `${DO}act/prev`, kind: 'do', takes: BUTTON, doc: 'previous act' },
   { address: `${DO}panic`, kind: 'do', takes: BUTTON, doc: 'fade to black and silence' },
