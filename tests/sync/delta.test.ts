@@ -232,7 +232,7 @@ describe('every patch and params message is checked', () => {
       ['a dreamer by id', edited(goodParams, (m) => (m.values['dreamers.kian.presence'] = 0.5)), /not a continuous parameter/],
       ['a dreamer past the limit', edited(goodParams, (m) => (m.values['dreamers.999.presence'] = 0.5)), /not a continuous parameter/],
       ['out of range', edited(goodParams, (m) => (m.values['mood.arousal'] = 1.5)), /out of range 0\.\.1/],
-      ['tempo out of range', edited(goodParams, (m) => (m.values.tempo = 400)), /out of range 40\.\.180/],
+      ['tempo out of range', edited(goodParams, (m) => (m.values.tempo = 400)), /out of range 30\.\.240/],
       ['a string', edited(goodParams, (m) => (m.values['mood.arousal'] = '0.5')), /values/],
       ['no values', edited(goodParams, (m) => (m.values = {})), /0 values/],
       ['an extra key', edited(goodParams, (m) => (m.action = { type: 'fracture' })), /action|Unrecognized/i],
