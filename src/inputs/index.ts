@@ -3,6 +3,8 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { mappingsModule } from './mappings/mappings-module.ts';
 import type { MappingEngine } from './mappings/engine.ts';
 import { tempoModule } from './tempo/tempo-module.ts';
+import { midiModule } from './midi/midi-module.ts';
+import type { MidiControl } from './midi/midi-module.ts';
 import type { TempoControl } from './tempo/tempo-module.ts';
 
 /**
@@ -14,6 +16,7 @@ export interface Inputs {
   /** The mapping engine (null once stopped). */
   mappings(): MappingEngine | null;
   tempo: TempoControl;
+  midi: MidiControl;
   stop(): void;
 }
 
@@ -37,9 +40,12 @@ export const startInputs = (runtime: Runtime, api: DreamscapeApi, options: Input
     },
   });
   stops.push(runtime.start(mappings));
+  const midi = midiModule(api, { engine: () => mappings.engine(), say: options.say });
+  stops.push(runtime.start(midi));
   return {
     mappings: () => mappings.engine(),
     tempo: tempo.control,
+    midi: midi.control,
     stop: () => {
       for (const stop of stops.reverse()) stop();
     },

@@ -108,16 +108,17 @@ describe('MIDI clock in', () => {
 describe('MIDI clock out', () => {
   it('24 pulses a beat, on the dream\'s beat, scheduled ahead and following the tempo', () => {
     const out = createClockOut();
-    // At beat 3.5 and 120 BPM the next pulse is now (3.5 beats is 84 whole pulses).
-    const a = out.due(1000, 100, 120, 3.5);
-    expect(a[0]).toBeCloseTo(1000, 9);
-    expect(a.length).toBe(5); // 0, 20.8, 41.7, 62.5, 83.3 ms
-    const b = out.due(1100, 100, 120, 3.7);
+    // At beat 3.5 and 120 BPM the next whole beat is 250 ms away.
+    expect(out.due(1000, 200, 120, 3.5)).toEqual([]);
+    const a = out.due(1200, 100, 120, 3.9);
+    expect(a[0]).toBeCloseTo(1250, 9);
+    expect(a.length).toBe(3); // 1250, 1270.8, 1291.7
+    const b = out.due(1300, 100, 120, 4.1);
     expect(b[0]! - a.at(-1)!).toBeCloseTo(60_000 / (120 * 24), 6);
-    const c = out.due(1200, 1000, 60, 3.9);
+    const c = out.due(1400, 1000, 60, 4.3);
     expect(c[1]! - c[0]!).toBeCloseTo(60_000 / (60 * 24), 6);
     // After a stall (a throttled tab) it starts over on the beat.
-    const d = out.due(9000, 50, 120, 10.25);
-    expect(d[0]).toBeCloseTo(9000, 6);
+    const d = out.due(9000, 300, 120, 10.75);
+    expect(d[0]).toBeCloseTo(9125, 6);
   });
 });

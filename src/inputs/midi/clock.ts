@@ -123,7 +123,7 @@ export const createClockFollower = (): ClockFollower => {
 };
 
 export interface ClockOut {
-  /** Times (ms) of the pulses to send in [now, now + aheadMs), at the dream's tempo now and aligned to its beat. */
+  /** Times (ms) of the pulses to send in [now, now + aheadMs), at the dream's tempo now, the first on its next whole beat. */
   due(now: number, aheadMs: number, bpm: number, beat: number): number[];
   reset(): void;
 }
@@ -134,11 +134,9 @@ export const createClockOut = (): ClockOut => {
   return {
     due: (now, aheadMs, bpm, beat) => {
       const period = 60_000 / (PPQN * bpm);
-      // Start on the dream's next pulse (a whole 24th of its beat); start over after a stall.
-      if (next === null || next < now - 4 * period) {
-        const pulses = beat * PPQN;
-        next = now + (Math.ceil(pulses - 1e-9) - pulses) * period;
-      }
+      // Start on the dream's next whole beat (the first pulse after a start is a downbeat); start
+      // over there after a stall.
+      if (next === null || next < now - 4 * period) next = now + (Math.ceil(beat - 1e-9) - beat) * PPQN * period;
       const out: number[] = [];
       while (next < now + aheadMs) {
         out.push(next);
