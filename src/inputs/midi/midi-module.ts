@@ -117,7 +117,7 @@ const feedbackLoop = (runtime: Runtime, deps: MidiDeps, ports: () => MidiPorts |
     const engine = deps.engine();
     const p = ports();
     if (!engine || !p || p.state() !== 'on') return;
-    for (const s of feedbackSends(engine.list(), engine.positionOf, sent)) {
+    for (const s of feedbackSends(engine.list(), (m) => engine.positionOf(m), sent)) {
       const outputs = s.port !== undefined ? p.outputsNamed(s.port) : p.inputNames().flatMap((n) => p.outputsNamed(n));
       for (const o of outputs) {
         o.send(s.bytes);
