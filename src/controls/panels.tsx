@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Leva, useControls, button } from 'leva';
 import type { Schema } from 'leva/dist/declarations/src/types';
 import { getParam, isContinuous, resolvePath } from '../model/index.ts';
@@ -55,6 +55,8 @@ const setFromPanel = (bus: Runtime, path: string, value: ParamValue): boolean =>
  */
 const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], extra: Record<string, unknown> = {}) => {
   const { store, bus } = useRuntime();
+  // The panel's setter, for putting a refused value back (leva gives it after the schema is built).
+  const revert = useRef<(patch: Record<string, unknown>) => void>(() => undefined);
   const [, set] = useControls(
     folder,
     (): Schema => {
@@ -75,10 +77,10 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
             }
             if (same(v, current)) return;
             try {
-              if (!setFromPanel(bus, b.path, v)) set({ [b.key]: current });
+              if (!setFromPanel(bus, b.path, v)) revert.current({ [b.key]: current });
             } catch (err) {
               showNotice((err as Error).message);
-              set({ [b.key]: current });
+              revert.current({ [b.key]: current });
             }
           },
           transient: true,
@@ -89,6 +91,9 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
     { collapsed: folder !== 'Dream' && folder !== 'Mosaic' },
     deps,
   ) as unknown as [unknown, (patch: Record<string, unknown>) => void];
+  useEffect(() => {
+    revert.current = set;
+  }, [set]);
   useEffect(() => {
     const shown = new Map<string, ParamValue>();
     const t = setInterval(() => {
@@ -116,10 +121,11 @@ const useBoundFolder = (folder: string, bindings: Binding[], deps: unknown[], ex
 
 /** The performer's leva panels: Dream, Mosaic, Symphony, Dreamers, Acts, Safety (from the parameter table), Output. */
 export const Panels = () => {
-  const { store, sync, bus } = useRuntime();
-  const dreamers = useDream((s) => s.dream.dreamers.map((d) => `${d.id}:${d.name}`).join('|'));
+  const { sync, bus } = useRuntime();
+  // Who the dreamers are (ids and names), as a string so a change of their values does not rebuild the panels.
+  const dreamers = useDream((s) => JSON.stringify(s.dream.dreamers.map((d) => ({ id: d.id, name: d.name }))));
   const tiles = useDream((s) => s.dream.mosaic.tiles);
-  const layout = useMemo(() => panelLayout(store.getState().dream.dreamers), [dreamers, store]);
+  const layout = useMemo(() => panelLayout(JSON.parse(dreamers) as { id: string; name: string }[]), [dreamers]);
 
   useBoundFolder('Dream', layout.Dream, []);
   useBoundFolder('Mosaic', layout.Mosaic, [tiles], {

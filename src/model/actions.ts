@@ -170,49 +170,79 @@ export const enterAct = (s: DreamState, index: number, carry = 0): DreamState =>
   return startMorph(next, to, act.transition, null);
 };
 
+// ---- the actions that take more than a few lines -----------------------------------------------
+
+const reduceSet = (state: DreamState, action: Extract<DreamAction, { type: 'set' }>): DreamState => {
+  const r = resolvePath(state, action.path);
+  const value = coerce(r.spec, action.value, action.path);
+  if (r.path === 'safety.flashGuard' && value === false && action.confirm !== true) {
+    throw new DreamInputError('turning the flash guard off puts photosensitive viewers at risk: dispatch it with confirm: true', r.path);
+  }
+  let s = releaseFromMorph(state, r.path);
+  if (r.path === 'mosaic.fracture' || r.path === 'mosaic.glitch') s = withMosaic(s, { restabilize: null, recoil: 0 });
+  const glides = s.glides.filter((g) => g.path !== r.path);
+  if (glides.length !== s.glides.length) s = { ...s, glides };
+  const seconds = action.seconds !== undefined && Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+  if (seconds > 0 && isGliding(r.spec)) {
+    // A glide runs on its own time, beside any morph, so an act's transition is not restarted.
+    return { ...s, glides: [...s.glides, { path: r.path, from: getParam(s, r.path) as number | string, to: value as number | string, seconds, elapsed: 0 }] };
+  }
+  return writeParam(s, r, value);
+};
+
+const reduceFracture = (state: DreamState, action: Extract<DreamAction, { type: 'fracture' }>): DreamState => {
+  let s = releaseFromMorph(state, 'mosaic.fracture');
+  const target = clamp(action.amount ?? s.mosaic.fracture + STEP, 0, 1);
+  if (s.mosaic.fracture < 0.05 && target > 0) {
+    // A fracture from calm cracks from a new place with new shards.
+    let x: number, y: number, seed: number;
+    [x, s] = random(s);
+    [y, s] = random(s);
+    [seed, s] = random(s);
+    s = withMosaic(s, { epicentre: [x * 1.6 - 0.8, y * 1.2 - 0.6], fractureSeed: Math.floor(seed * 2 ** 32) >>> 0 });
+  }
+  const rs = s.mosaic.restabilize;
+  return withMosaic(s, { fracture: target, recoil: 0, restabilize: rs && rs.from.glitch > 0 ? { ...rs, from: { ...rs.from, fracture: 0 } } : null });
+};
+
+const reduceGlitch = (state: DreamState, action: Extract<DreamAction, { type: 'glitch' }>): DreamState => {
+  let s = releaseFromMorph(state, 'mosaic.glitch');
+  const target = clamp(action.amount ?? s.mosaic.glitch + STEP, 0, 1);
+  const [seed, seeded] = random(s);
+  s = seeded;
+  const rs = s.mosaic.restabilize;
+  return withMosaic(s, { glitch: target, glitchSeed: Math.floor(seed * 2 ** 32) >>> 0, restabilize: rs && rs.from.fracture > 0 ? { ...rs, from: { ...rs.from, glitch: 0 } } : null });
+};
+
+const reduceTempo = (state: DreamState, action: Extract<DreamAction, { type: 'tempo' }>): DreamState => {
+  const r = resolvePath(state, 'tempo');
+  const s = releaseFromMorph(state, 'tempo');
+  const phase = action.phase === undefined ? null : clamp(action.phase, 0, 0.999999);
+  const beat = phase === null ? s.beat : Math.ceil(s.beat - phase - 1e-9) + phase;
+  return { ...writeParam(s, r, coerce(r.spec, action.bpm, 'tempo')), beat, show: { ...s.show, tempoHold: true } };
+};
+
+const reduceMorph = (state: DreamState, action: Extract<DreamAction, { type: 'morph' }>): DreamState => {
+  const target = action.to;
+  const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
+  // Everything the table lets a morph move: global parameters, and the dreamers both dreams have.
+  const to: Record<string, ParamValue> = {};
+  for (const p of tablePaths((spec) => spec.morph !== 'keep', Math.min(state.dreamers.length, target.dreamers.length))) to[p] = getParam(target, p);
+  if (state.show.tempoHold) delete to.tempo;
+  const s: DreamState = { ...state, morph: null };
+  return startMorph(s, to, seconds, { ...target, morph: null });
+};
+
 // ---- the reducer -----------------------------------------------------------------------------------
 
 export const reduce = (state: DreamState, action: DreamAction): DreamState => {
   switch (action.type) {
-    case 'set': {
-      const r = resolvePath(state, action.path);
-      const value = coerce(r.spec, action.value, action.path);
-      if (r.path === 'safety.flashGuard' && value === false && action.confirm !== true) {
-        throw new DreamInputError('turning the flash guard off puts photosensitive viewers at risk: dispatch it with confirm: true', r.path);
-      }
-      let s = releaseFromMorph(state, r.path);
-      if (r.path === 'mosaic.fracture' || r.path === 'mosaic.glitch') s = withMosaic(s, { restabilize: null, recoil: 0 });
-      const glides = s.glides.filter((g) => g.path !== r.path);
-      if (glides.length !== s.glides.length) s = { ...s, glides };
-      const seconds = action.seconds !== undefined && Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
-      if (seconds > 0 && isGliding(r.spec)) {
-        // A glide runs on its own time, beside any morph, so an act's transition is not restarted.
-        return { ...s, glides: [...s.glides, { path: r.path, from: getParam(s, r.path) as number | string, to: value as number | string, seconds, elapsed: 0 }] };
-      }
-      return writeParam(s, r, value);
-    }
-    case 'fracture': {
-      let s = releaseFromMorph(state, 'mosaic.fracture');
-      const target = clamp(action.amount ?? s.mosaic.fracture + STEP, 0, 1);
-      if (s.mosaic.fracture < 0.05 && target > 0) {
-        // A fracture from calm cracks from a new place with new shards.
-        let x: number, y: number, seed: number;
-        [x, s] = random(s);
-        [y, s] = random(s);
-        [seed, s] = random(s);
-        s = withMosaic(s, { epicentre: [x * 1.6 - 0.8, y * 1.2 - 0.6], fractureSeed: Math.floor(seed * 2 ** 32) >>> 0 });
-      }
-      const rs = s.mosaic.restabilize;
-      return withMosaic(s, { fracture: target, recoil: 0, restabilize: rs && rs.from.glitch > 0 ? { ...rs, from: { ...rs.from, fracture: 0 } } : null });
-    }
-    case 'glitch': {
-      let s = releaseFromMorph(state, 'mosaic.glitch');
-      const target = clamp(action.amount ?? s.mosaic.glitch + STEP, 0, 1);
-      let seed: number;
-      [seed, s] = random(s);
-      const rs = s.mosaic.restabilize;
-      return withMosaic(s, { glitch: target, glitchSeed: Math.floor(seed * 2 ** 32) >>> 0, restabilize: rs && rs.from.fracture > 0 ? { ...rs, from: { ...rs.from, glitch: 0 } } : null });
-    }
+    case 'set':
+      return reduceSet(state, action);
+    case 'fracture':
+      return reduceFracture(state, action);
+    case 'glitch':
+      return reduceGlitch(state, action);
     case 'restabilize': {
       const seconds = clamp(action.seconds ?? state.mosaic.restabilizeSeconds, 0.1, 60);
       const s = releaseFromMorph(state, 'mosaic.fracture', 'mosaic.glitch');
@@ -226,13 +256,8 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       if (to === cur && typeof action.to === 'string') return state;
       return enterAct(state, to);
     }
-    case 'tempo': {
-      const r = resolvePath(state, 'tempo');
-      const s = releaseFromMorph(state, 'tempo');
-      const phase = action.phase === undefined ? null : clamp(action.phase, 0, 0.999999);
-      const beat = phase === null ? s.beat : Math.ceil(s.beat - phase - 1e-9) + phase;
-      return { ...writeParam(s, r, coerce(r.spec, action.bpm, 'tempo')), beat, show: { ...s.show, tempoHold: true } };
-    }
+    case 'tempo':
+      return reduceTempo(state, action);
     case 'panic':
       return { ...state, output: { ...state.output, panic: true } };
     case 'recover':
@@ -249,15 +274,7 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       if (seconds === 0) return { ...target, clock: state.clock, beat: state.beat, safety: state.safety, output: state.output };
       return reduce(state, { type: 'morph', to: target, seconds });
     }
-    case 'morph': {
-      const target = action.to;
-      const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
-      // Everything the table lets a morph move: global parameters, and the dreamers both dreams have.
-      const to: Record<string, ParamValue> = {};
-      for (const p of tablePaths((spec) => spec.morph !== 'keep', Math.min(state.dreamers.length, target.dreamers.length))) to[p] = getParam(target, p);
-      if (state.show.tempoHold) delete to.tempo;
-      const s: DreamState = { ...state, morph: null };
-      return startMorph(s, to, seconds, { ...target, morph: null });
-    }
+    case 'morph':
+      return reduceMorph(state, action);
   }
 };

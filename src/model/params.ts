@@ -62,7 +62,8 @@ export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  return typeof v === 'undefined' ? 'nothing' : `${typeof v} ${String(v)}`;
+  if (typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${v}`;
+  return typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
 }
 
 /** Coerce a value to a spec: clamp numbers, refuse non-finite numbers and wrong types. */

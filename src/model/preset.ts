@@ -273,8 +273,8 @@ const resolveAct = (act: ActInput, dreamers: readonly Dreamer[]): Act => {
     name: act.name,
     duration: act.duration,
     transition: act.transition ?? DEFAULTS.actTransition,
-    values: flattenValues(act.values as Record<string, unknown> | undefined, dreamers),
-    events: events as TimedEvent[],
+    values: flattenValues(act.values, dreamers),
+    events,
     note: act.note ?? '',
   };
 };

@@ -12,7 +12,7 @@ import { OtherPerformer } from './OtherPerformer.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { KeepShow } from '../controls/KeepShow.tsx';
 import { ShowLogBar } from '../controls/ShowLogBar.tsx';
-import { useInputs } from './useInputs.ts';
+import { useStartInputs } from './useInputs.ts';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
@@ -20,7 +20,7 @@ import { useInputs } from './useInputs.ts';
  */
 const PerformerView = () => {
   useLiveKeys();
-  useInputs();
+  useStartInputs();
   return (
     <main className="performer">
       <div className="stage" data-testid="stage">

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { useRuntime } from '../store/react.tsx';
 import { showNotice } from '../controls/notices.ts';
+import { observable } from '../runtime/observable.ts';
 import { startInputs } from '../inputs/index.ts';
 import type { Inputs } from '../inputs/index.ts';
 
@@ -13,20 +14,24 @@ const safeLocalStorage = (): Storage | null => {
   }
 };
 
+/** The running inputs of this window's performer view (null before it opens and after it closes). */
+const running = observable<Inputs | null>(null);
+
 /**
  * The performer view starts the inputs (MIDI, OSC, tap tempo, the mappings) when it opens and
  * stops them when it closes; they are in the performer's chunk, not the audience's.
  */
-export const useInputs = (): Inputs | null => {
+export const useStartInputs = (): void => {
   const { bus } = useRuntime();
-  const [inputs, setInputs] = useState<Inputs | null>(null);
   useEffect(() => {
     const started = startInputs(bus, window.dreamscape, { say: (m) => showNotice(m), storage: safeLocalStorage(), search: window.location.search });
-    setInputs(started);
+    running.set(started);
     return () => {
       started.stop();
-      setInputs(null);
+      running.set(null);
     };
   }, [bus]);
-  return inputs;
 };
+
+/** The running inputs, for the controls that show them (the Mappings panel, the tap button). */
+export const useInputs = (): Inputs | null => useSyncExternalStore(running.subscribe, running.get);

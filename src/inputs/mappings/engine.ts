@@ -79,100 +79,252 @@ export const sourceMatches = (m: MappingSource, c: MappingSource): boolean => {
   return !(m.kind === 'midi' && c.kind === 'midi' && m.port !== undefined && m.port !== c.port);
 };
 
-export type MappingEngine = ReturnType<typeof createMappingEngine>;
+type EngineRuntime = Pick<Runtime, 'store' | 'act' | 'modulate'>;
 
-export const createMappingEngine = (runtime: Pick<Runtime, 'store' | 'act' | 'modulate'>, deps: MappingDeps = {}) => {
-  const now = deps.now ?? (() => performance.now());
-  const say = deps.say ?? ((m: string) => console.warn(`[dreamscape] ${m}`));
-  const live: Live[] = [];
-  const changed = listeners<[]>();
-  const report = (err: unknown): void => say(`mappings: ${(err as Error).message}`);
-  let armed: Armed | null = null;
-  let counter = 0;
+/** Fire an action target on the bus (or through the deps for a morph or a tap); returns its name. */
+const fire = (runtime: EngineRuntime, deps: MappingDeps, target: ActionTarget, source: Source): string => {
+  switch (target.action) {
+    case 'fracture':
+    case 'glitch':
+      runtime.act(target.amount === undefined ? { type: target.action } : { type: target.action, amount: target.amount }, source);
+      break;
+    case 'restabilize':
+      runtime.act(target.seconds === undefined ? { type: 'restabilize' } : { type: 'restabilize', seconds: target.seconds }, source);
+      break;
+    case 'act':
+      runtime.act({ type: 'act', to: target.to }, source);
+      break;
+    case 'panic':
+    case 'recover':
+      runtime.act({ type: target.action }, source);
+      break;
+    case 'morph':
+      if (!deps.loadPreset) throw new Error('morphing to a preset is not available here');
+      deps.loadPreset(target.preset, target.seconds ?? 8);
+      break;
+    case 'tap':
+      if (!deps.tap) throw new Error('tap tempo is not available here');
+      deps.tap(source);
+      break;
+  }
+  return target.action;
+};
 
-  const nextId = (): string => {
-    let id: string;
-    do id = `m${(++counter).toString(36)}`;
-    while (live.some((l) => l.mapping.id === id));
-    return id;
-  };
+const withPath = (problems: Problem[], where: string): Problem[] => problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, where) }));
 
-  const save = (): void => {
-    try {
-      deps.storage?.setItem(STORAGE_KEY, JSON.stringify(exportProfile()));
-    } catch (err) {
-      say(`the mappings could not be kept in this browser (${(err as Error).message}); export them to keep them`);
+export class MappingEngine {
+  private readonly live: Live[] = [];
+  private readonly changed = listeners<[]>();
+  private armed: Armed | null = null;
+  private counter = 0;
+  private readonly now: () => number;
+  private readonly say: (message: string) => void;
+
+  constructor(
+    private readonly runtime: EngineRuntime,
+    private readonly deps: MappingDeps = {},
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+    this.say = deps.say ?? ((m: string) => console.warn(`[dreamscape] ${m}`));
+    this.restore();
+  }
+
+  list(): MappingView[] {
+    return this.live.map((l) => ({ ...l.mapping, last: l.last }));
+  }
+
+  /** Add a mapping (checked against the format and the dream's parameters); returns it with its id. */
+  add(input: MappingInput): Mapping {
+    const m = this.addChecked(this.check(input));
+    this.save();
+    return m;
+  }
+
+  update(id: string, patch: Partial<Omit<MappingInput, 'id'>>): Mapping {
+    const i = this.live.findIndex((l) => l.mapping.id === id);
+    const old = this.live[i];
+    if (!old) throw new DreamInputError(`no mapping '${id}'`);
+    const m = { ...this.check({ ...old.mapping, ...patch, id: undefined }), id };
+    this.live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: old.last };
+    this.save();
+    return m;
+  }
+
+  remove(id: string): boolean {
+    const i = this.live.findIndex((l) => l.mapping.id === id);
+    if (i < 0) return false;
+    this.live.splice(i, 1);
+    this.save();
+    return true;
+  }
+
+  /** Arm `target`: the next control that arrives is mapped to it (30 s, or until cancelLearn()). */
+  learn(target: MappingTarget, timeoutMs = LEARN_TIMEOUT_MS): Promise<Mapping> {
+    const t = targetSchema.safeParse(target);
+    if (!t.success) return Promise.reject(new MappingProblemsError(withPath(issuesToProblems(t.error.issues), '$.target')));
+    this.cancelLearn();
+    return new Promise<Mapping>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.armed?.timer !== timer) return;
+        this.armed = null;
+        this.emit();
+        reject(new Error(`learn: no control moved in ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.armed = { target: t.data, resolve, reject, timer };
+      this.emit();
+    });
+  }
+
+  cancelLearn(): void {
+    const a = this.armed;
+    if (!a) return;
+    this.armed = null;
+    clearTimeout(a.timer);
+    a.reject(new Error('learn cancelled'));
+    this.emit();
+  }
+
+  /** The target being learned, or null. */
+  learning(): MappingTarget | null {
+    return this.armed?.target ?? null;
+  }
+
+  export(): Profile {
+    return { format: MAPPINGS_FORMAT, version: MAPPINGS_VERSION, mappings: this.live.map((l) => ({ ...l.mapping })) };
+  }
+
+  /** Replace the mappings with a profile's (or merge them in): all or nothing, with problems. */
+  import(raw: unknown, options: { merge?: boolean } = {}): Mapping[] {
+    const r = validateProfile(raw);
+    if (!r.ok) throw new MappingProblemsError(r.problems);
+    const kept = options.merge ? this.live.slice() : [];
+    this.live.length = 0;
+    this.live.push(...kept);
+    const checked: Mapping[] = [];
+    const problems: Problem[] = [];
+    r.profile.mappings.forEach((m, i) => {
+      try {
+        const same = this.live.findIndex((l) => (m.id !== undefined && l.mapping.id === m.id) || (sourceKey(l.mapping.source) === sourceKey(m.source) && JSON.stringify(l.mapping.target) === JSON.stringify(m.target)));
+        if (same >= 0) this.live.splice(same, 1);
+        checked.push(this.addChecked(this.check(m, `$.mappings[${i}]`)));
+      } catch (err) {
+        if (!(err instanceof MappingProblemsError)) throw err;
+        problems.push(...err.problems);
+      }
+    });
+    if (problems.length) {
+      this.live.length = 0;
+      this.live.push(...kept);
+      throw new MappingProblemsError(problems);
     }
-    changed.emit(report);
-  };
+    this.save();
+    return checked;
+  }
+
+  /** What a control did: learn it if a target is armed, then drive every mapping it has. */
+  control(e: ControlEvent): void {
+    if (this.armed) this.learnFrom(e);
+    const key = sourceKey(e.source);
+    for (const l of this.live) {
+      if (l.key !== key || !sourceMatches(l.mapping.source, e.source)) continue;
+      try {
+        this.drive(l, e);
+      } catch (err) {
+        this.say(`mapping ${l.mapping.id}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Where the control of a parameter mapping would sit for the dream now (feedback, takeover). */
+  positionOf(m: Mapping): number | null {
+    if (typeof m.target !== 'string') return null;
+    try {
+      const { range, resolved } = this.rangeOf(m, m.target);
+      return toPosition(m, range, getParam(this.runtime.store.getState().dream, resolved) as number);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Call `fn` after any change of the mappings or of learning. */
+  onChange(fn: () => void): () => void {
+    return this.changed.add(fn);
+  }
+
+  private emit(): void {
+    this.changed.emit((err) => this.say(`mappings: ${(err as Error).message}`));
+  }
+
+  private learnFrom(e: ControlEvent): void {
+    const a = this.armed;
+    if (!a) return;
+    this.armed = null;
+    clearTimeout(a.timer);
+    try {
+      const m = this.addChecked(this.check({ source: e.source, target: a.target }));
+      this.save();
+      a.resolve(m);
+    } catch (err) {
+      a.reject(err as Error);
+      this.emit();
+    }
+  }
+
+  private nextId(): string {
+    let id: string;
+    do id = `m${(++this.counter).toString(36)}`;
+    while (this.live.some((l) => l.mapping.id === id));
+    return id;
+  }
+
+  private save(): void {
+    try {
+      this.deps.storage?.setItem(STORAGE_KEY, JSON.stringify(this.export()));
+    } catch (err) {
+      this.say(`the mappings could not be kept in this browser (${(err as Error).message}); export them to keep them`);
+    }
+    this.emit();
+  }
+
+  private restore(): void {
+    const text = this.deps.storage?.getItem(STORAGE_KEY) ?? null;
+    if (!text) return;
+    try {
+      this.import(JSON.parse(text));
+    } catch (err) {
+      this.say(`the kept mappings could not be read (${(err as Error).message.split('\n')[0] ?? ''}); they are left in storage untouched`);
+    }
+  }
 
   /** Check a mapping and the target it names against the dream now. */
-  const check = (input: unknown, where = '$'): Mapping => {
+  private check(input: unknown, where = '$'): Mapping {
     const parsed = mappingSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) throw new MappingProblemsError(issuesToProblems(parsed.error.issues).map((p) => ({ ...p, path: p.path.replace(/^\$/, where) })));
+    if (!parsed.success) throw new MappingProblemsError(withPath(issuesToProblems(parsed.error.issues), where));
     const m = parsed.data;
     if (typeof m.target === 'string') {
       try {
-        const r = resolvePath(runtime.store.getState().base, m.target);
+        const r = resolvePath(this.runtime.store.getState().base, m.target);
         if (!r.spec.mappable) throw new DreamInputError(`${m.target} cannot be mapped (only the continuous parameters the table marks mappable; never safety)`, m.target);
       } catch (err) {
         throw new MappingProblemsError([{ path: `${where}.target`, message: (err as Error).message, expected: 'a mappable parameter path', found: JSON.stringify(m.target) }]);
       }
     }
-    return { ...m, id: m.id && !live.some((l) => l.mapping.id === m.id) ? m.id : nextId() };
-  };
+    const id = m.id !== undefined && !this.live.some((l) => l.mapping.id === m.id) ? m.id : this.nextId();
+    return { ...m, id };
+  }
 
-  const addChecked = (m: Mapping): Mapping => {
-    live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: null });
+  private addChecked(m: Mapping): Mapping {
+    this.live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: null });
     return m;
-  };
+  }
 
-  const rangeOf = (m: Mapping, path: string): { range: Range; resolved: string } => {
-    const r = resolvePath(runtime.store.getState().base, path);
+  private rangeOf(m: Mapping, path: string): { range: Range; resolved: string } {
+    const r = resolvePath(this.runtime.store.getState().base, path);
     if (r.spec.kind !== 'number') throw new DreamInputError(`${path} is not a number`, path);
     return { range: { min: m.min ?? r.spec.min, max: m.max ?? r.spec.max }, resolved: r.path };
-  };
+  }
 
-  /** Where the control of a parameter mapping would sit for the dream now (feedback, takeover). */
-  const positionOf = (m: Mapping): number | null => {
-    if (typeof m.target !== 'string') return null;
-    try {
-      const { range, resolved } = rangeOf(m, m.target);
-      return toPosition(m, range, getParam(runtime.store.getState().dream, resolved) as number);
-    } catch {
-      return null;
-    }
-  };
-
-  const fire = (target: ActionTarget, source: Source): string => {
-    switch (target.action) {
-      case 'fracture':
-      case 'glitch':
-        runtime.act(target.amount === undefined ? { type: target.action } : { type: target.action, amount: target.amount }, source);
-        break;
-      case 'restabilize':
-        runtime.act(target.seconds === undefined ? { type: 'restabilize' } : { type: 'restabilize', seconds: target.seconds }, source);
-        break;
-      case 'act':
-        runtime.act({ type: 'act', to: target.to }, source);
-        break;
-      case 'panic':
-      case 'recover':
-        runtime.act({ type: target.action }, source);
-        break;
-      case 'morph':
-        if (!deps.loadPreset) throw new Error('morphing to a preset is not available here');
-        deps.loadPreset(target.preset, target.seconds ?? 8);
-        break;
-      case 'tap':
-        if (!deps.tap) throw new Error('tap tempo is not available here');
-        deps.tap(source);
-        break;
-    }
-    return target.action;
-  };
-
-  const drive = (l: Live, e: ControlEvent): void => {
+  private drive(l: Live, e: ControlEvent): void {
     const m = l.mapping;
     const source = TAG[m.source.kind];
     if (typeof m.target !== 'string') {
@@ -180,145 +332,23 @@ export const createMappingEngine = (runtime: Pick<Runtime, 'store' | 'act' | 'mo
       const program = m.source.kind === 'midi' && m.source.type === 'program';
       const rising = e.pressed && (!l.down || program);
       l.down = e.pressed;
-      if (rising) l.last = { raw: e.raw, value: fire(m.target, source), at: now() };
+      if (rising) l.last = { raw: e.raw, value: fire(this.runtime, this.deps, m.target, source), at: this.now() };
       return;
     }
-    const { range, resolved } = rangeOf(m, m.target);
-    const current = toPosition(m, range, getParam(runtime.store.getState().dream, resolved) as number);
+    const { range, resolved } = this.rangeOf(m, m.target);
+    const current = toPosition(m, range, getParam(this.runtime.store.getState().dream, resolved) as number);
     const encoding = m.source.kind === 'midi' ? m.source.encoding : undefined;
-    let x: number | null;
-    if (encoding === 'relative-twos' || encoding === 'relative-offset') {
-      x = Math.min(1, Math.max(0, current + relativeSteps(encoding, e.raw) * STEP_OF_TRAVEL));
-    } else {
-      x = takeover(m.takeover, l.takeover, e.position, current);
-    }
+    const relative = encoding === 'relative-twos' || encoding === 'relative-offset';
+    const x = relative ? Math.min(1, Math.max(0, current + relativeSteps(encoding, e.raw) * STEP_OF_TRAVEL)) : takeover(m.takeover, l.takeover, e.position, current);
     if (x === null) {
-      l.last = { raw: e.raw, value: 'waiting for pickup', at: now() };
+      l.last = { raw: e.raw, value: 'waiting for pickup', at: this.now() };
       return;
     }
-    const value = toValue(m, range, m.invert && encoding?.startsWith('relative') ? 1 - x : x);
-    runtime.modulate(resolved, value, { source });
-    l.last = { raw: e.raw, value, at: now() };
-  };
+    const value = toValue(m, range, x);
+    this.runtime.modulate(resolved, value, { source });
+    l.last = { raw: e.raw, value, at: this.now() };
+  }
+}
 
-  const control = (e: ControlEvent): void => {
-    if (armed) {
-      const a = armed;
-      armed = null;
-      clearTimeout(a.timer);
-      try {
-        const m = addChecked(check({ source: e.source, target: a.target }));
-        save();
-        a.resolve(m);
-      } catch (err) {
-        a.reject(err as Error);
-      }
-    }
-    const key = sourceKey(e.source);
-    for (const l of live) {
-      if (l.key !== key || !sourceMatches(l.mapping.source, e.source)) continue;
-      try {
-        drive(l, e);
-      } catch (err) {
-        say(`mapping ${l.mapping.id}: ${(err as Error).message}`);
-      }
-    }
-  };
-
-  const exportProfile = (): Profile => ({ format: MAPPINGS_FORMAT, version: MAPPINGS_VERSION, mappings: live.map((l) => ({ ...l.mapping })) });
-
-  const importProfile = (raw: unknown, options: { merge?: boolean } = {}): Mapping[] => {
-    const r = validateProfile(raw);
-    if (!r.ok) throw new MappingProblemsError(r.problems);
-    const checked: Mapping[] = [];
-    const problems: Problem[] = [];
-    const kept = options.merge ? live.slice() : [];
-    live.length = 0;
-    live.push(...kept);
-    r.profile.mappings.forEach((m, i) => {
-      try {
-        const same = live.findIndex((l) => (m.id !== undefined && l.mapping.id === m.id) || (sourceKey(l.mapping.source) === sourceKey(m.source) && JSON.stringify(l.mapping.target) === JSON.stringify(m.target)));
-        if (same >= 0) live.splice(same, 1);
-        checked.push(addChecked(check(m, `$.mappings[${i}]`)));
-      } catch (err) {
-        if (err instanceof MappingProblemsError) problems.push(...err.problems);
-        else throw err;
-      }
-    });
-    if (problems.length) {
-      // All or nothing: put back what was there.
-      live.length = 0;
-      live.push(...kept);
-      throw new MappingProblemsError(problems);
-    }
-    save();
-    return checked;
-  };
-
-  const restore = (): void => {
-    const text = deps.storage?.getItem(STORAGE_KEY) ?? null;
-    if (!text) return;
-    try {
-      importProfile(JSON.parse(text));
-    } catch (err) {
-      say(`the kept mappings could not be read (${(err as Error).message.split('\n')[0]}); they are left in storage untouched`);
-    }
-  };
-
-  const api = {
-    list: (): MappingView[] => live.map((l) => ({ ...l.mapping, last: l.last })),
-    add: (input: MappingInput): Mapping => {
-      const m = addChecked(check(input));
-      save();
-      return m;
-    },
-    update: (id: string, patch: Partial<Omit<MappingInput, 'id'>>): Mapping => {
-      const i = live.findIndex((l) => l.mapping.id === id);
-      if (i < 0) throw new DreamInputError(`no mapping '${id}'`);
-      const m = { ...check({ ...live[i]!.mapping, ...patch, id: undefined }), id };
-      live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: live[i]!.last };
-      save();
-      return m;
-    },
-    remove: (id: string): boolean => {
-      const i = live.findIndex((l) => l.mapping.id === id);
-      if (i < 0) return false;
-      live.splice(i, 1);
-      save();
-      return true;
-    },
-    learn: (target: MappingTarget, timeoutMs = LEARN_TIMEOUT_MS): Promise<Mapping> => {
-      const t = targetSchema.safeParse(target);
-      if (!t.success) return Promise.reject(new MappingProblemsError(issuesToProblems(t.error.issues).map((p) => ({ ...p, path: p.path.replace(/^\$/, '$.target') }))));
-      api.cancelLearn();
-      return new Promise<Mapping>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          if (armed?.timer !== timer) return;
-          armed = null;
-          changed.emit(report);
-          reject(new Error(`learn: no control moved in ${Math.round(timeoutMs / 1000)} s`));
-        }, timeoutMs);
-        armed = { target: t.data, resolve, reject, timer };
-        changed.emit(report);
-      });
-    },
-    cancelLearn: (): void => {
-      if (!armed) return;
-      const a = armed;
-      armed = null;
-      clearTimeout(a.timer);
-      a.reject(new Error('learn cancelled'));
-      changed.emit(report);
-    },
-    /** The target being learned, or null. */
-    learning: (): MappingTarget | null => armed?.target ?? null,
-    export: exportProfile,
-    import: importProfile,
-    control,
-    positionOf,
-    /** Call `fn` after any change of the mappings or of learning. */
-    onChange: changed.add,
-  };
-  restore();
-  return api;
-};
+/** The engine for a runtime (kept as a function for the modules that make one). */
+export const createMappingEngine = (runtime: EngineRuntime, deps: MappingDeps = {}): MappingEngine => new MappingEngine(runtime, deps);

@@ -39,14 +39,14 @@ export const mappingsModule = (api: DreamscapeApi, deps: MappingDeps): RuntimeMo
       const e = createMappingEngine(runtime, deps);
       engine = e;
       const members: MappingsApi = {
-        list: e.list,
-        add: e.add,
-        update: e.update,
-        remove: e.remove,
+        list: () => e.list(),
+        add: (mapping) => e.add(mapping),
+        update: (id, patch) => e.update(id, patch),
+        remove: (id) => e.remove(id),
         learn: (target) => e.learn(target),
-        cancelLearn: e.cancelLearn,
-        export: e.export,
-        import: async (profile, options) => e.import(profile, options),
+        cancelLearn: () => e.cancelLearn(),
+        export: () => e.export(),
+        import: (profile, options) => new Promise((resolve) => resolve(e.import(profile, options))),
       };
       const unregister = registerApi(api, { mappings: members });
       return () => {
