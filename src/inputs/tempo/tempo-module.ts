@@ -17,8 +17,12 @@ export interface TempoStatus {
 }
 
 export interface TempoControl {
-  /** One tap (key T, the tap button, a mapped pad): from the fourth, the taps set the tempo. */
-  tap(source?: Source): TempoStatus;
+  /**
+   * One tap (key T, the tap button, a mapped pad): from the fourth, the taps set the tempo. `at` is
+   * when it happened (ms, performance.now()'s clock; an event's timeStamp), default now: a busy
+   * page handles a key late, but the event knows when it was pressed.
+   */
+  tap(source?: Source, at?: number): TempoStatus;
   /** Let the acts and morphs lead the tempo again. */
   release(): TempoStatus;
   /** Half time (0.5), as tapped (1) or double time (2). */
@@ -45,11 +49,11 @@ export const tempoModule = (api: DreamscapeApi, now: () => number = () => perfor
     return { bpm: d?.tempo ?? 0, held: d?.show.tempoHold ?? false, taps: taps.taps.length, multiplier: taps.multiplier };
   };
   const control: TempoControl = {
-    tap: (source = 'script') => {
-      const at = now();
+    tap: (source = 'script', at = now()) => {
       taps = addTap(taps, at);
       const t = tapTempo(taps);
-      if (t && runtime) runtime.act({ type: 'tempo', bpm: Math.round(t.bpm * 100) / 100, phase: Math.round(phaseAt(t, at) * 1e4) / 1e4 }, source);
+      // The phase is the dream's place in the beat now, when the action applies.
+      if (t && runtime) runtime.act({ type: 'tempo', bpm: Math.round(t.bpm * 100) / 100, phase: Math.round(phaseAt(t, now()) * 1e4) / 1e4 }, source);
       return status();
     },
     release: () => {
