@@ -189,7 +189,8 @@ const listenWs = (wss: WebSocketServer) =>
 /** Start the bridge: UDP in/out, the page's WebSocket, the gate's clock and the log's second. */
 export const startBridge = async (args: OscArgs, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<Bridge> => {
   const token = args.lan ? randomBytes(24).toString('base64url') : null;
-  const udp = createSocket({ type: args.host.includes(':') ? 'udp6' : 'udp4' });
+  // A large receive buffer: a burst (a flood, a layout sending everything at once) waits in it instead of being lost.
+  const udp = createSocket({ type: args.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
   const p: Parts = { args, udp, pages: new Set(), tally: newTally(), log };
   const gate = createGate();
   udp.on('message', receive(p, gate));
