@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
+import { pathSchema } from './path-schema.ts';
+import { mappingSchema } from './mapping-schema.ts';
 import type { ParamSpec, ParamTable } from './param-table.ts';
 import type { DreamParams, DreamerParams } from './state.ts';
 import { LIMITS } from './vocabulary.ts';
@@ -85,23 +87,7 @@ type DeepPartial<T> = { [K in keyof T]?: (T[K] extends object ? DeepPartial<T[K]
 /** The parameters a preset or an act may carry, typed from the table (the schema checks scopes). */
 export type PresetParams = DeepPartial<DreamParams>;
 
-/** Paths the table lets a scope set, as a JSON Schema an editor completes and checks. */
-export const pathJsonSchema = (has: (spec: ParamSpec) => boolean, table: ParamTable = PARAMS, dreamerTable: ParamTable = DREAMER_PARAMS): Record<string, unknown> => {
-  const fields = Object.entries(dreamerTable).filter(([, spec]) => has(spec)).map(([f]) => f);
-  return {
-    anyOf: [
-      { enum: Object.entries(table).filter(([, spec]) => has(spec)).map(([p]) => p) },
-      ...(fields.length ? [{ pattern: `^dreamers\\.([0-9]+|[a-z0-9][a-z0-9-]{0,47})\\.(${fields.join('|')})$`, description: 'a dreamer\'s parameter: dreamers.<id or index>.<field>' }] : []),
-    ],
-  };
-};
-
-/**
- * A parameter path: any string to zod (the cross-check resolves it against the dreamers and says
- * what is wrong), and to an editor the table's paths (autocompleted; a misspelt one underlined).
- */
-export const pathSchema = (description: string, has: (spec: ParamSpec) => boolean) =>
-  z.string().min(1).max(64).meta({ description, ...pathJsonSchema(has) });
+export { pathJsonSchema, pathSchema } from './path-schema.ts';
 
 // Safety belongs to the performer and the running show to the show: presets set neither.
 // Acts shape the dream but do not rebuild it: tiles, pattern and restabilize time stay the preset's.
@@ -167,6 +153,7 @@ export const presetSchema = z.strictObject({
   ...presetSettings,
   dreamers: z.array(dreamerSchema).min(1).max(LIMITS.dreamers).optional(),
   acts: z.array(actSchema).min(1).max(LIMITS.acts).optional(),
+  mappings: z.array(mappingSchema).max(64).optional().describe('controller mappings this preset suggests (MIDI, OSC, sound features); the performer is offered them when it loads'),
 });
 
 // The parameters' part of the schema is built from the table at run time; its type comes from the
