@@ -3,7 +3,7 @@ import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import glsl from 'vite-plugin-glsl';
 import { createHash } from 'node:crypto';
-import { serviceWorkerSource } from './scripts/service-worker.ts';
+import { serviceWorkerSource, splitBuild } from './scripts/service-worker.ts';
 
 /**
  * The production page's Content-Security-Policy: our own origin only, plus what the app needs —
@@ -30,14 +30,17 @@ const contentSecurityPolicy = (): Plugin => ({
   transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
 });
 
-/** Emit sw.js, precaching every file of this build, so a served show also runs offline. */
+/**
+ * Emit sw.js: it precaches the page's shell (entry, static imports, CSS) and caches the rest of
+ * this build as it is fetched (scripts/service-worker.ts), so a served show also runs offline.
+ */
 const offlineServiceWorker = (): Plugin => ({
   name: 'dreamscape-service-worker',
   apply: 'build',
   generateBundle(_options, bundle) {
-    const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && !f.startsWith('.vite/') && !f.startsWith('scripts/'));
-    const version = createHash('sha256').update(files.sort().join('\n')).digest('hex').slice(0, 12);
-    this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorkerSource(files, version) });
+    const build = splitBuild(bundle, (facade) => facade.endsWith('/index.html'));
+    const version = createHash('sha256').update([...build.shell, ...build.rest].sort().join('\n')).digest('hex').slice(0, 12);
+    this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorkerSource(build, version) });
   },
 });
 

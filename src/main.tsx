@@ -11,7 +11,7 @@ import './views/app.css';
 const PerformerView = lazy(() => import('./views/PerformerView.tsx'));
 
 const { runtime } = boot(window.location.search, window.location.hash);
-registerOffline();
+registerOffline(runtime.view);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 document.body.dataset.view = runtime.view;

@@ -1,13 +1,13 @@
 /**
- * What a view downloads in its first seconds: every JavaScript file a fresh browser context
- * receives for it (the entry script, its modulepreloads, dynamic imports, whatever is preloaded
- * at idle), each counted once at the gzip size of the built file (the served bytes gzipped as
- * the bench does: gzipSync's default level). Used by `npm run bench` and by
- * tests/browser/first-download.test.ts.
- *
- * The service worker (src/app/offline.ts) precaches the whole build on a first visit; its
- * requests are listed apart (`precached`), not in `files`: they are the offline copy, fetched
- * after the page's own, not what the view runs.
+ * What a view downloads in its first seconds: every JavaScript file of the page's origin that a
+ * fresh browser context receives in that time, whoever asked for it: the page (its entry script,
+ * modulepreloads, dynamic imports, whatever it preloads at idle) or the service worker it
+ * registers (src/app/offline.ts: on a first visit the worker installs in those same seconds and
+ * precaches what it is built to). Each file is counted once, at the gzip size of the built file
+ * (the served bytes gzipped as the bench does: gzipSync's default level). The worker's copy of a
+ * file the page already has comes from the HTTP cache (no body on the wire) and is not counted
+ * again; were it downloaded again, it would be (`alsoWorker.downloaded`). Used by
+ * `npm run bench` and by tests/browser/first-download.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,20 +19,21 @@ export interface FetchedJs {
   file: string;
   /** Its gzip size, bytes. */
   gzip: number;
-  /** When its response arrived, ms after the navigation started. */
+  /** When its first response arrived, ms after the navigation started. */
   atMs: number;
-  /** How it was fetched: the page's entry script, a modulepreload in the page, a dynamic import (with the preloads Vite adds for it), or the service worker's precache. */
-  kind: 'entry' | 'modulepreload' | 'dynamic import' | 'precache';
+  /** Who first fetched it: the page (its entry script, a modulepreload in the page, a dynamic import with the preloads Vite adds for it) or the service worker. */
+  kind: 'entry' | 'modulepreload' | 'dynamic import' | 'service worker';
+  /** The service worker fetched it too, after the page: counted again only if that copy came with a body (not from the HTTP cache). */
+  alsoWorker?: { atMs: number; downloaded: boolean };
 }
 
 export interface FirstDownload {
-  /** The JS the page itself fetched in the window, in the order it arrived. */
+  /** The JS of the page's origin fetched in the window, page and service worker, each file once, in the order it arrived. */
   files: FetchedJs[];
-  /** Their gzip sizes summed, KB (1024 bytes). */
+  /** Their gzip sizes summed (twice for a file the worker downloaded again), KB (1024 bytes). */
   kb: number;
-  /** JS the service worker fetched in the window to precache it (not in `kb`). */
-  precached: FetchedJs[];
-  precachedKb: number;
+  /** Of `kb`, the files only the service worker fetched, KB. */
+  workerOnlyKb: number;
 }
 
 export interface FirstDownloadOptions {
@@ -71,18 +72,26 @@ export const measureFirstDownload = async (browser: Browser, options: FirstDownl
     }
     return n;
   };
-  const page: FetchedJs[] = [];
-  const worker: FetchedJs[] = [];
+  const files: FetchedJs[] = [];
+  const pending: Promise<void>[] = [];
   let t0 = 0;
   const onResponse = (response: Response) => {
     const atMs = performance.now() - t0;
     const url = new URL(response.url());
-    if (url.origin !== origin || !url.pathname.endsWith('.js') || !response.ok()) return;
+    // A 304 is the worker revalidating a file the page already has.
+    if (url.origin !== origin || !url.pathname.endsWith('.js') || !(response.ok() || response.status() === 304)) return;
     const file = decodeURIComponent(url.pathname.replace(/^\//, ''));
     const fromWorker = response.request().serviceWorker() !== null;
-    const list = fromWorker ? worker : page;
-    if (list.some((f) => f.file === file)) return;
-    list.push({ file, gzip: gzipOf(file), atMs, kind: fromWorker ? 'precache' : kindOf(file) });
+    const known = files.find((f) => f.file === file);
+    if (known) {
+      if (!fromWorker || known.kind === 'service worker' || known.alsoWorker) return;
+      const copy = { atMs, downloaded: true };
+      known.alsoWorker = copy;
+      // Its body size on the wire: 0 when the worker's fetch was answered by the HTTP cache.
+      pending.push(response.request().sizes().then((s) => void (copy.downloaded = s.responseBodySize > 0), () => undefined));
+      return;
+    }
+    files.push({ file, gzip: gzipOf(file), atMs, kind: fromWorker ? 'service worker' : kindOf(file) });
   };
   context.on('response', onResponse);
   try {
@@ -92,11 +101,18 @@ export const measureFirstDownload = async (browser: Browser, options: FirstDownl
     await tab.goto(`${base}/?${q}`, { waitUntil: 'commit' });
     await tab.waitForTimeout(Math.max(0, seconds * 1000 - (performance.now() - t0)));
     context.off('response', onResponse);
+    await Promise.all(pending);
   } finally {
     await context.close();
   }
-  return { files: page, kb: kib(page), precached: worker, precachedKb: kib(worker) };
+  const again = files.filter((f) => f.alsoWorker?.downloaded);
+  return { files, kb: kib(files) + kib(again), workerOnlyKb: kib(files.filter((f) => f.kind === 'service worker')) };
 };
 
-/** One line per file: `assets/index-….js 384.1 KB (script, 120 ms)`. */
-export const describeFiles = (list: FetchedJs[]): string[] => list.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} KB (${f.kind}, ${Math.round(f.atMs)} ms)`);
+/** One line per file: `assets/index-….js 384.1 KB (entry, 120 ms; the service worker's copy at 900 ms, from the HTTP cache)`. */
+export const describeFiles = (list: FetchedJs[]): string[] =>
+  list.map((f) => {
+    const copy = f.alsoWorker && (f.alsoWorker.downloaded ? 'downloaded again, counted twice' : 'from the HTTP cache');
+    const worker = f.alsoWorker ? `; the service worker's copy at ${Math.round(f.alsoWorker.atMs)} ms, ${copy}` : '';
+    return `${f.file} ${(f.gzip / 1024).toFixed(1)} KB (${f.kind}, ${Math.round(f.atMs)} ms${worker})`;
+  });
