@@ -1,8 +1,8 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { audienceUrl } from '../app/audience-url.ts';
 import type { Source } from '../runtime/runtime.ts';
 import { useRuntime } from '../store/react.tsx';
-import { actionFor, liveActionForKey } from './live-actions.ts';
+import { actionFor, isTyping, liveActionForKey } from './live-actions.ts';
 import type { LiveAction } from './live-actions.ts';
 import { actOrSay, showNotice } from './notices.ts';
 import { withQuality } from '../scene/quality-setting.ts';
@@ -38,12 +38,25 @@ export const useLiveAction = () => {
   );
 };
 
-/** The performer's keys: F G R, Space/→ ←, Esc, period, O. Nothing while typing in a field. */
-export const useLiveKeys = () => {
+/**
+ * The performer's keys: F G R, Space/→ ←, Esc, period, O, and the inputs' `extra` keys (T tap
+ * tempo, L learn), by lower-case key. Nothing while typing in a field.
+ */
+export const useLiveKeys = (extra: Readonly<Record<string, () => void>> = {}) => {
   const run = useLiveAction();
+  const more = useRef(extra);
+  useEffect(() => {
+    more.current = extra;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
+      const k = e.key.toLowerCase();
+      const fn = e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || !Object.hasOwn(more.current, k) ? undefined : more.current[k];
+      if (fn) {
+        e.preventDefault();
+        return fn();
+      }
       const a = liveActionForKey(e);
       if (!a) return;
       e.preventDefault();

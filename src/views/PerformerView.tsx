@@ -12,15 +12,19 @@ import { OtherPerformer } from './OtherPerformer.tsx';
 import { CalmBoundary } from './CalmBoundary.tsx';
 import { KeepShow } from '../controls/KeepShow.tsx';
 import { ShowLogBar } from '../controls/ShowLogBar.tsx';
-import { useStartInputs } from './useInputs.ts';
+import { useInputs, useStartInputs } from './useInputs.ts';
+import { MappingsPanel } from '../controls/MappingsPanel.tsx';
+import { toggleLearn } from '../controls/useLearn.ts';
 
 /**
  * The performer's view (loaded on demand, so the audience bundle carries none of it): a live
  * preview of the dream, leva panels bound to the store, the cue list, presets and live actions.
  */
 const PerformerView = () => {
-  useLiveKeys();
   useStartInputs();
+  const inputs = useInputs();
+  // T taps the tempo, L arms learning (beside the live keys).
+  useLiveKeys({ t: () => void inputs?.tempo.tap('key'), l: () => toggleLearn(inputs) });
   return (
     <main className="performer">
       <div className="stage" data-testid="stage">
@@ -32,6 +36,7 @@ const PerformerView = () => {
         <PresetBar />
         <ShowLogBar />
         <CueList />
+        <MappingsPanel />
         <RelayStatus />
         <OtherPerformer />
       </aside>

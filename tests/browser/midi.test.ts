@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, openView } from './browser.ts';
+import { installFakeMidi } from './fixtures/fake-midi.ts';
+import type { FakeMidi } from './fixtures/fake-midi.ts';
+
+/**
+ * MIDI in the performer view, through a fake Web MIDI injected before the page loads: learn (by
+ * the API and by key L and a click), CC, 14-bit CC, both relative encodings, notes to actions,
+ * program change, takeover, feedback out, clock in and out, hot-plug, the profile kept across a
+ * reload, export and import of a bad file, a browser without Web MIDI, a refused permission, and a
+ * show played by MIDI replayed to the same states. One page does most of it, to stay fast.
+ */
+
+const PARAMS = { view: 'performer', room: 'midi-test', tiles: 1000, preset: 'dream-temple', seed: 7 };
+type W = Window & { __midi: FakeMidi };
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+beforeAll(async () => {
+  browser = await launch();
+  context = await browser.newContext();
+  await context.addInitScript(() => ((window as unknown as { __name: unknown }).__name = (f: unknown) => f));
+  await context.addInitScript(installFakeMidi);
+  ({ page, errors } = await openView(context, PARAMS));
+  await page.waitForFunction(() => window.dreamscape.midi?.status().state === 'on', undefined, { timeout: 20_000 });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * Send bytes from the fake input `name`; continuous values apply at the next frame or clock step:
+ * a step of 0 s applies them now (software WebGL draws few frames a second here).
+ */
+const midi = (p: Page, name: string, ...messages: number[][]) =>
+  p.evaluate(
+    ({ name, messages }) => {
+      for (const m of messages) (window as unknown as W).__midi.send(name, m);
+      window.dreamscape.clock.step(0);
+    },
+    { name, messages },
+  );
+const get = (p: Page, path: string) => p.evaluate((path) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], window.dreamscape.state()), path) as Promise<number>;
+const add = (p: Page, mapping: unknown) => p.evaluate((m) => window.dreamscape.mappings!.add(m as never).id, mapping);
+
+describe('MIDI', () => {
+  it('asks when the view opens; devices(); learn by the API: the next CC is mapped, moves its target in the next frame, and is fed back', async () => {
+    const devices = await page.evaluate(() => window.dreamscape.midi!.enable());
+    expect(devices).toEqual([
+      { id: 'in-1', name: 'Box', manufacturer: 'Fake Instruments', type: 'input' },
+      { id: 'out-1', name: 'Box', manufacturer: 'Fake Instruments', type: 'output' },
+    ]);
+    const learned = page.evaluate(() => window.dreamscape.mappings!.learn('mood.arousal'));
+    await page.waitForTimeout(50);
+    await midi(page, 'Box', [0xb0, 7, 100]);
+    expect(await learned).toMatchObject({ source: { kind: 'midi', type: 'cc', channel: 1, number: 7, port: 'Box' }, target: 'mood.arousal' });
+    await midi(page, 'Box', [0xb0, 7, 127]);
+    expect(await get(page, 'mood.arousal')).toBeCloseTo(1, 3);
+    await midi(page, 'Box', [0xb0, 7, 0]);
+    expect(await get(page, 'mood.arousal')).toBeCloseTo(0, 3);
+    // Feedback: another input moves the target; the controller hears where it went, once.
+    await page.evaluate(() => (window as unknown as W).__midi.clearSent());
+    await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'mood.arousal', value: 0.5 }));
+    await page.waitForFunction(() => (window as unknown as W).__midi.sent('Box').length > 0, undefined, { timeout: 5000 });
+    await page.waitForTimeout(200);
+    const out = await page.evaluate(() => (window as unknown as W).__midi.sent('Box').map((s) => s.data));
+    expect(out).toContainEqual([0xb0, 7, 64]);
+    expect(out.filter((d) => d[1] === 7)).toHaveLength(1);
+  });
+
+  it('14-bit CC, both relative encodings, takeover pickup', async () => {
+    await add(page, { source: { kind: 'midi', type: 'cc14', channel: 2, number: 1 }, target: 'depth' });
+    await midi(page, 'Box', [0xb1, 1, 0x40], [0xb1, 33, 0x00]);
+    expect(await get(page, 'depth')).toBeCloseTo(8192 / 16383, 4);
+    await midi(page, 'Box', [0xb1, 1, 0x7f], [0xb1, 33, 0x7f]);
+    expect(await get(page, 'depth')).toBeCloseTo(1, 6);
+    await add(page, { source: { kind: 'midi', type: 'cc', channel: 1, number: 16, encoding: 'relative-twos' }, target: 'unity' });
+    await add(page, { source: { kind: 'midi', type: 'cc', channel: 1, number: 17, encoding: 'relative-offset' }, target: 'unity' });
+    await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'unity', value: 0.5 }));
+    await midi(page, 'Box', [0xb0, 16, 10]);
+    expect(await get(page, 'unity')).toBeCloseTo(0.5 + 10 / 128, 4);
+    await midi(page, 'Box', [0xb0, 16, 124]);
+    expect(await get(page, 'unity')).toBeCloseTo(0.5 + 6 / 128, 4);
+    await midi(page, 'Box', [0xb0, 17, 60]);
+    expect(await get(page, 'unity')).toBeCloseTo(0.5 + 2 / 128, 4);
+    await midi(page, 'Box', [0xb0, 17, 70]);
+    expect(await get(page, 'unity')).toBeCloseTo(0.5 + 8 / 128, 4);
+    // Pickup: the fader far from the value does nothing until it crosses it.
+    await add(page, { source: { kind: 'midi', type: 'cc', channel: 1, number: 20 }, target: 'dreamers.0.presence', takeover: 'pickup' });
+    await page.evaluate(() => window.dreamscape.dispatch({ type: 'set', path: 'dreamers.0.presence', value: 0.5 }));
+    await midi(page, 'Box', [0xb0, 20, 10]);
+    await midi(page, 'Box', [0xb0, 20, 40]);
+    expect(await get(page, 'dreamers.0.presence')).toBeCloseTo(0.5, 6);
+    await midi(page, 'Box', [0xb0, 20, 80]);
+    expect(await get(page, 'dreamers.0.presence')).toBeCloseTo(80 / 127, 4);
+  });
+
+  it('notes and program changes fire actions (source midi); note off does not', async () => {
+    await add(page, { source: { kind: 'midi', type: 'note', channel: 10, number: 36 }, target: { action: 'glitch', amount: 0.4 } });
+    await add(page, { source: { kind: 'midi', type: 'program', channel: 1, number: 2 }, target: { action: 'act', to: 'next' } });
+    const before = await page.evaluate(() => ({ act: window.dreamscape.state().act.index, n: window.dreamscape.log!().entries.length }));
+    await midi(page, 'Box', [0x99, 36, 100], [0x89, 36, 0], [0xc0, 2]);
+    const after = await page.evaluate((n) => window.dreamscape.log!().entries.slice(n).filter((e) => e.action.type !== 'sweep').map((e) => [e.source, e.action.type]), before.n);
+    expect(after).toEqual([
+      ['midi', 'glitch'],
+      ['midi', 'act'],
+    ]);
+    expect(await page.evaluate(() => window.dreamscape.state().act.index)).toBe(before.act + 1);
+  });
+});
+
+describe('MIDI: learn by hand, hot-plug, clock, profile', () => {
+  it('key L, a click on a live button picks it (without firing it), the next note is mapped; a click on a panel slider picks its parameter', async () => {
+    const n = await page.evaluate(() => window.dreamscape.log!().entries.length);
+    await page.keyboard.press('l');
+    await page.getByTestId('learn-banner').waitFor();
+    await page.getByTestId('live-fracture').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="learn-banner"]')?.textContent?.includes('move a control'));
+    expect(await page.evaluate((n) => window.dreamscape.log!().entries.slice(n).filter((e) => e.action.type === 'fracture').length, n)).toBe(0);
+    await midi(page, 'Box', [0x90, 40, 90]);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="learn-banner"]'));
+    const list = await page.evaluate(() => window.dreamscape.mappings!.list());
+    expect(list.at(-1)).toMatchObject({ source: { type: 'note', number: 40, channel: 1 }, target: { action: 'fracture' } });
+    // A leva slider: its row's label names the control (Dream folder, valence).
+    await page.keyboard.press('l');
+    const row = page.locator('label[for="Dream.valence"]');
+    if ((await row.count()) === 0) console.log('leva labels:', await page.evaluate(() => [...document.querySelectorAll('label[for]')].map((l) => l.getAttribute('for')).slice(0, 20)));
+    await row.click();
+    await midi(page, 'Box', [0xb0, 21, 30]);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="learn-banner"]'));
+    expect((await page.evaluate(() => window.dreamscape.mappings!.list())).at(-1)).toMatchObject({ source: { type: 'cc', number: 21 }, target: 'mood.valence' });
+  });
+
+  it('hot-plug: a controller plugged in during the show is listened to, and unplugged is let go', async () => {
+    await page.evaluate(() => (window as unknown as W).__midi.plug('Pads'));
+    expect((await page.evaluate(() => window.dreamscape.midi!.devices())).map((d) => d.name)).toEqual(['Box', 'Pads', 'Box', 'Pads']);
+    await page.getByText('MIDI: Pads connected').waitFor({ timeout: 3000 });
+    const learned = page.evaluate(() => window.dreamscape.mappings!.learn({ action: 'restabilize' }));
+    await page.waitForTimeout(30);
+    await midi(page, 'Pads', [0x90, 50, 100]);
+    expect(await learned).toMatchObject({ source: { port: 'Pads', type: 'note', number: 50 } });
+    await page.evaluate(() => (window as unknown as W).__midi.unplug('Pads'));
+    expect((await page.evaluate(() => window.dreamscape.midi!.devices())).map((d) => d.name)).toEqual(['Box', 'Box']);
+  });
+
+  it('clock in sets the tempo and holds it; clock out sends 24 pulses a beat ahead, with start and stop', async () => {
+    // 132 BPM for four beats, stamped as a driver stamps them (with ±1 ms of jitter), sent at once.
+    const r = await page.evaluate(() => {
+      const m = (window as unknown as W).__midi;
+      const t0 = performance.now();
+      const period = 60_000 / (132 * 24);
+      m.send('Box', [0xfa], t0 - 1);
+      for (let i = 0; i < 96; i++) m.send('Box', [0xf8], t0 + i * period + ((i * 7919) % 21) / 10 - 1);
+      const d = window.dreamscape.state();
+      return { tempo: d.tempo, held: d.show.tempoHold, bpm: window.dreamscape.midi!.status().clockIn.bpm };
+    });
+    expect(Math.abs(r.tempo - 132)).toBeLessThan(0.5);
+    expect(r.held).toBe(true);
+    const sent = await page.evaluate(async () => {
+      const m = (window as unknown as W).__midi;
+      m.clearSent();
+      window.dreamscape.midi!.clockOut('out-1');
+      await new Promise((res) => setTimeout(res, 1500));
+      window.dreamscape.midi!.clockOut(null);
+      return { sent: m.sent('Box').filter((s) => s.data[0]! >= 0xf8), tempo: window.dreamscape.state().tempo, now: performance.now() };
+    });
+    const pulses = sent.sent.filter((s) => s.data[0] === 0xf8);
+    expect(sent.sent[0]!.data).toEqual([0xfa]);
+    expect(sent.sent.at(-1)!.data).toEqual([0xfc]);
+    const gaps = pulses.slice(1).map((p, i) => p.timestamp! - pulses[i]!.timestamp!);
+    for (const g of gaps) expect(g).toBeCloseTo(60_000 / (sent.tempo * 24), 1);
+    expect(pulses.length).toBeGreaterThan(10);
+  });
+});
+
+describe('MIDI: the page', () => {
+  it('logged no errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
