@@ -28,7 +28,6 @@ export const ShowLogBar = () => {
   const runtime = useRuntime();
   const { showLog } = runtime;
   const status = useSyncExternalStore(showLog?.status.subscribe ?? (() => () => undefined), showLog?.status.get ?? (() => IDLE));
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const save = useCallback(() => {
     const log = window.dreamscape.log?.();
@@ -116,6 +115,9 @@ const ReplayStrip = ({ status }: { status: ReplayStatus }) => {
     [showLog],
   );
 
+  const onDrag = useCallback((down: boolean) => {
+    dragging.current = down;
+  }, []);
   const actNames = store.getState().dream.acts;
   return (
     <div className="replay-strip" role="group" aria-label="replay">
@@ -140,29 +142,34 @@ const ReplayStrip = ({ status }: { status: ReplayStatus }) => {
           Take over
         </button>
       </div>
-      <div className="replay-track">
-        <input
-          type="range"
-          min={0}
-          max={max}
-          step={0.1}
-          value={Math.min(now, max)}
-          data-testid="show-scrub"
-          aria-label="dream time"
-          aria-valuetext={`${clockText(now)} of ${clockText(max)}`}
-          onPointerDown={() => (dragging.current = true)}
-          onPointerUp={() => (dragging.current = false)}
-          onPointerCancel={() => (dragging.current = false)}
-          onChange={(e) => seek(Number(e.target.value))}
-        />
-        <div className="replay-marks" aria-hidden="true">
-          {marks.marks.map((m) => (
-            <span key={`${m.t}-${m.index}`} className="replay-mark" data-testid="show-act-mark" data-t={m.t} style={{ left: `${(m.t / max) * 100}%` }} title={`${clockText(m.t)}: ${actNames[m.index]?.name ?? `act ${m.index + 1}`}`} />
-          ))}
-          {status.duration > 0 && status.duration < max ? <span className="replay-end" style={{ left: `${(status.duration / max) * 100}%` }} title="the log ends here: the acts play on by themselves" /> : null}
-        </div>
-      </div>
+      <ReplayTrack now={now} max={max} duration={status.duration} marks={marks} actNames={actNames} onDrag={onDrag} seek={seek} />
       <p className="replay-note">Replaying a show log: live inputs are off until you take over.</p>
     </div>
   );
 };
+
+/** The scrub bar with the acts marked on it, and where the log ends. */
+const ReplayTrack = ({ now, max, duration, marks, actNames, onDrag, seek }: { now: number; max: number; duration: number; marks: ActMarks; actNames: readonly { name?: string }[]; onDrag: (down: boolean) => void; seek: (t: number) => void }) => (
+  <div className="replay-track">
+    <input
+      type="range"
+      min={0}
+      max={max}
+      step={0.1}
+      value={Math.min(now, max)}
+      data-testid="show-scrub"
+      aria-label="dream time"
+      aria-valuetext={`${clockText(now)} of ${clockText(max)}`}
+      onPointerDown={() => onDrag(true)}
+      onPointerUp={() => onDrag(false)}
+      onPointerCancel={() => onDrag(false)}
+      onChange={(e) => seek(Number(e.target.value))}
+    />
+    <div className="replay-marks" aria-hidden="true">
+      {marks.marks.map((m) => (
+        <span key={`${m.t}-${m.index}`} className="replay-mark" data-testid="show-act-mark" data-t={m.t} style={{ left: `${(m.t / max) * 100}%` }} title={`${clockText(m.t)}: ${actNames[m.index]?.name ?? `act ${m.index + 1}`}`} />
+      ))}
+      {duration > 0 && duration < max ? <span className="replay-end" style={{ left: `${(duration / max) * 100}%` }} title="the log ends here: the acts play on by themselves" /> : null}
+    </div>
+  </div>
+);

@@ -23,6 +23,14 @@ export interface ShowRecorder extends RuntimeModule {
   pause(paused: boolean): void;
 }
 
+/** Which of the format's limits one more entry would pass (null: none). */
+const overLimit = (entries: number, presets: number, e: BusEntry): string | null => {
+  if (entries >= SHOW_LOG_LIMITS.entries) return `${SHOW_LOG_LIMITS.entries} entries`;
+  if (e.t > SHOW_LOG_LIMITS.seconds) return `${SHOW_LOG_LIMITS.seconds} s`;
+  if (e.action.type === 'preset' && presets >= SHOW_LOG_LIMITS.presets) return `${SHOW_LOG_LIMITS.presets} presets`;
+  return null;
+};
+
 /**
  * The log as an output of the runtime: every entry on the bus, in the order it happened; the
  * continuous values of frames that follow one another with nothing discrete between them are kept
@@ -37,14 +45,7 @@ export const createRecorder = (initial: ShowStart, options: { onFull?: (why: str
   let presets = 0;
   const fits = (e: BusEntry): boolean => {
     if (full) return false;
-    const why =
-      entries.length >= SHOW_LOG_LIMITS.entries
-        ? `${SHOW_LOG_LIMITS.entries} entries`
-        : e.t > SHOW_LOG_LIMITS.seconds
-          ? `${SHOW_LOG_LIMITS.seconds} s`
-          : e.action.type === 'preset' && presets >= SHOW_LOG_LIMITS.presets
-            ? `${SHOW_LOG_LIMITS.presets} presets`
-            : null;
+    const why = overLimit(entries.length, presets, e);
     if (why === null) return true;
     full = true;
     options.onFull?.(`the show log is full (${why}): the show goes on, its log stops here; Save show keeps what it has`);

@@ -97,7 +97,7 @@ export const checkDream: DreamCheck = (dream) => {
   const shape = inspectShape(dream);
   if (shape) return { ok: false, problem: `${shape.path}: ${shape.message}` };
   const r = dreamStateSchema.safeParse(dream);
-  if (r.success) return { ok: true, dream: r.data as DreamState };
+  if (r.success) return { ok: true, dream: r.data };
   const issue = r.error.issues[0];
   return { ok: false, problem: `$.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not a dream state'}` };
 };

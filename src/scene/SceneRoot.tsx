@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { advance, useFrame, useThree } from '@react-three/fiber';
+import type { WebGLRenderer } from 'three';
 import type { DreamStore } from '../store/dream-store.ts';
 import type { DreamClock } from '../store/clock.ts';
 import { updateSceneFrame } from './scene-frame.ts';
@@ -23,12 +24,49 @@ declare module '../api/dreamscape-api.ts' {
 
 const frameOptions: FrameOptions = { audience: false, prefersReducedMotion: false };
 
+/** `dreamscape.stats()`: the scene's figures with the renderer's memory, the page's errors and another performer heard. */
+const useStatsApi = (gl: WebGLRenderer, runtime: SceneRuntime, registerStats: boolean) => {
+  useEffect(() => {
+    const api: DreamscapeApi | undefined = window.dreamscape;
+    if (!api || !registerStats) return;
+    const stats = (): SceneStats => {
+      const s = runtime.snapshot();
+      const info = gl.info;
+      s.geometries = info.memory.geometries;
+      s.textures = info.memory.textures;
+      s.programs = info.programs?.length ?? 0;
+      s.pixelRatio = gl.getPixelRatio();
+      // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
+      s.pageErrors = api.pageErrors?.().count ?? 0;
+      // The sync lends another performer heard in the room (src/sync/sync-api.ts).
+      s.otherPerformer = api.otherPerformer?.() ?? null;
+      return s;
+    };
+    return registerApi(api, { stats });
+  }, [gl, runtime, registerStats]);
+};
+
+/** The viewer's prefers-reduced-motion, followed as it changes. */
+const useReducedMotion = (runtime: SceneRuntime) => {
+  useEffect(() => {
+    const query = window.matchMedia?.('(prefers-reduced-motion: reduce)');
+    if (!query) return;
+    const apply = () => {
+      runtime.prefersReducedMotion = query.matches;
+      runtime.dirty = true;
+    };
+    apply();
+    query.addEventListener('change', apply);
+    return () => query.removeEventListener('change', apply);
+  }, [runtime]);
+};
+
 /**
  * Inside the Canvas: draws a frame whenever the dream clock advances (the page's one rAF loop,
  * or a synchronous `clock.step`), registers `stats()` on the scripting API and handles the loss
  * and return of the WebGL context.
  */
-export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: SceneRuntime; store: DreamStore; clock: DreamClock; onContextLost: (lost: boolean) => void }) => {
+export const SceneRoot = ({ runtime, store, clock, onContextLost, registerStats = true }: { runtime: SceneRuntime; store: DreamStore; clock: DreamClock; onContextLost: (lost: boolean) => void; /** false: a picture of its own (a render to a file) that must not take the page's stats(). */ registerStats?: boolean }) => {
   const gl = useThree((s) => s.gl);
   const get = useThree((s) => s.get);
   const post = useMemo(() => new DreamPost(), []);
@@ -73,36 +111,8 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost }: { runtime: S
     };
   }, [clock, store, gl, get, runtime, onContextLost]);
 
-  useEffect(() => {
-    const api: DreamscapeApi | undefined = window.dreamscape;
-    if (!api) return;
-    const stats = (): SceneStats => {
-      const s = runtime.snapshot();
-      const info = gl.info;
-      s.geometries = info.memory.geometries;
-      s.textures = info.memory.textures;
-      s.programs = info.programs?.length ?? 0;
-      s.pixelRatio = gl.getPixelRatio();
-      // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
-      s.pageErrors = api.pageErrors?.().count ?? 0;
-      // The sync lends another performer heard in the room (src/sync/sync-api.ts).
-      s.otherPerformer = api.otherPerformer?.() ?? null;
-      return s;
-    };
-    return registerApi(api, { stats });
-  }, [gl, runtime]);
-
-  useEffect(() => {
-    const query = window.matchMedia?.('(prefers-reduced-motion: reduce)');
-    if (!query) return;
-    const apply = () => {
-      runtime.prefersReducedMotion = query.matches;
-      runtime.dirty = true;
-    };
-    apply();
-    query.addEventListener('change', apply);
-    return () => query.removeEventListener('change', apply);
-  }, [runtime]);
+  useStatsApi(gl, runtime, registerStats);
+  useReducedMotion(runtime);
 
   useFrame(() => {
     runtime.beginFrame(performance.now());

@@ -121,6 +121,64 @@ export const JUMP_S = 0.25;
 /** A jump is followed as one frame of this length: scrubbing a replay flashes no more than playing it. */
 export const JUMP_FOLLOW_S = 1 / 60;
 
+/** The glitch's step on the beat grid (never faster than the guard allows) and its four values. */
+const updateGlitchStep = (f: SceneFrame, s: DreamState, jumped: boolean): void => {
+  // The glitch steps on the beat grid, never faster than the guard allows.
+  const sub = glitchSubdivision(f.glitch, s.tempo, f.guard, f.reducedMotion);
+  f.glitchSubdivision = sub;
+  f.glitchStepsPerSecond = stepsPerSecond(s.tempo, sub);
+  // A jump holds the glitch's step (scrubbing back and forth would otherwise step it every frame).
+  if (!(jumped && f.guard)) f.glitchStep = glitchStepIndex(s.beat, sub);
+  // The step's values are the score's for the sixteenth this step starts on (src/model/hash.ts).
+  const h = stepHash(f.glitchSeed, Math.round(f.glitchStep * (STEPS_PER_BEAT / sub)));
+  f.stepRandom[0] = unit(h);
+  f.stepRandom[1] = unit(mix32(h ^ 0x68bc21eb));
+  f.stepRandom[2] = unit(mix32(h ^ 0x02e5be93));
+  f.stepRandom[3] = unit(mix32(h ^ 0x967a889b));
+};
+
+/** Each dreamer's colour, presence and visibility (private ones veiled in an audience), and the colour of unity. */
+const updateDreamers = (f: SceneFrame, s: DreamState, audience: boolean, snap: boolean): void => {
+  const count = Math.min(MAX_DREAMERS, s.dreamers.length);
+  f.dreamerCount = count;
+  let ur = 0;
+  let ug = 0;
+  let ub = 0;
+  let uw = 0;
+  for (let i = 0; i < MAX_DREAMERS; i++) {
+    const d = i < count ? s.dreamers[i] : undefined;
+    const o = i * 4;
+    if (!d) {
+      f.visible[i] = 0;
+      f.dreamers[o + 3] = 0;
+      continue;
+    }
+    // A dreamer who appears (a new preset) takes its colour at once, then fades in.
+    const fresh = snap || f.visible[i] === 0;
+    for (let c = 0; c < 3; c++) {
+      const target = linearChannel(d.colour, c);
+      f.dreamers[o + c] = fresh ? target : follow(f.dreamers[o + c]!, target, GUARD_RATES.colour);
+    }
+    const shown = audience && d.consent === 'private' ? 0 : 1;
+    f.visible[i] = follow(f.visible[i]!, shown, GUARD_RATES.presence);
+    f.dreamers[o + 3] = follow(f.dreamers[o + 3]!, d.presence, GUARD_RATES.presence);
+    const w = f.visible[i]! * (0.25 + f.dreamers[o + 3]!);
+    ur += f.dreamers[o]! * w;
+    ug += f.dreamers[o + 1]! * w;
+    ub += f.dreamers[o + 2]! * w;
+    uw += w;
+  }
+  if (uw > 0) {
+    f.unityColour[0] = ur / uw;
+    f.unityColour[1] = ug / uw;
+    f.unityColour[2] = ub / uw;
+  } else {
+    f.unityColour[0] = f.palette[6]!;
+    f.unityColour[1] = f.palette[7]!;
+    f.unityColour[2] = f.palette[8]!;
+  }
+};
+
 /**
  * Update the frame from the dream-state. With the flash guard on, every brightness-driving value
  * follows its target at GUARD_RATES; off, it jumps. The first frame (and a new seed) snaps to the
@@ -159,18 +217,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   f.fractureSeed = m.fractureSeed >>> 0;
   f.glitchSeed = m.glitchSeed >>> 0;
 
-  // The glitch steps on the beat grid, never faster than the guard allows.
-  const sub = glitchSubdivision(f.glitch, s.tempo, f.guard, f.reducedMotion);
-  f.glitchSubdivision = sub;
-  f.glitchStepsPerSecond = stepsPerSecond(s.tempo, sub);
-  // A jump holds the glitch's step (scrubbing back and forth would otherwise step it every frame).
-  if (!(jumped && f.guard)) f.glitchStep = glitchStepIndex(s.beat, sub);
-  // The step's values are the score's for the sixteenth this step starts on (src/model/hash.ts).
-  const h = stepHash(f.glitchSeed, Math.round(f.glitchStep * (STEPS_PER_BEAT / sub)));
-  f.stepRandom[0] = unit(h);
-  f.stepRandom[1] = unit(mix32(h ^ 0x68bc21eb));
-  f.stepRandom[2] = unit(mix32(h ^ 0x02e5be93));
-  f.stepRandom[3] = unit(mix32(h ^ 0x967a889b));
+  updateGlitchStep(f, s, jumped);
 
   const p = s.palette;
   for (let c = 0; c < 3; c++) {
@@ -180,44 +227,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
     f.palette[9 + c] = follow(f.palette[9 + c]!, linearChannel(p.accent, c), GUARD_RATES.colour);
   }
 
-  const count = Math.min(MAX_DREAMERS, s.dreamers.length);
-  f.dreamerCount = count;
-  let ur = 0;
-  let ug = 0;
-  let ub = 0;
-  let uw = 0;
-  for (let i = 0; i < MAX_DREAMERS; i++) {
-    const d = i < count ? s.dreamers[i] : undefined;
-    const o = i * 4;
-    if (!d) {
-      f.visible[i] = 0;
-      f.dreamers[o + 3] = 0;
-      continue;
-    }
-    // A dreamer who appears (a new preset) takes its colour at once, then fades in.
-    const fresh = snap || f.visible[i] === 0;
-    for (let c = 0; c < 3; c++) {
-      const target = linearChannel(d.colour, c);
-      f.dreamers[o + c] = fresh ? target : follow(f.dreamers[o + c]!, target, GUARD_RATES.colour);
-    }
-    const shown = options.audience && d.consent === 'private' ? 0 : 1;
-    f.visible[i] = follow(f.visible[i]!, shown, GUARD_RATES.presence);
-    f.dreamers[o + 3] = follow(f.dreamers[o + 3]!, d.presence, GUARD_RATES.presence);
-    const w = f.visible[i]! * (0.25 + f.dreamers[o + 3]!);
-    ur += f.dreamers[o]! * w;
-    ug += f.dreamers[o + 1]! * w;
-    ub += f.dreamers[o + 2]! * w;
-    uw += w;
-  }
-  if (uw > 0) {
-    f.unityColour[0] = ur / uw;
-    f.unityColour[1] = ug / uw;
-    f.unityColour[2] = ub / uw;
-  } else {
-    f.unityColour[0] = f.palette[6]!;
-    f.unityColour[1] = f.palette[7]!;
-    f.unityColour[2] = f.palette[8]!;
-  }
+  updateDreamers(f, s, options.audience, snap);
   f.settled = followSettled;
   f.initialized = true;
 };
