@@ -19,6 +19,7 @@ import type { SyncHandle, SyncStatus } from '../sync/connect.ts';
 import { registerSyncApi } from '../sync/sync-api.ts';
 import type { CredentialKind } from './credential.ts';
 import type { UrlOptions } from './url-params.ts';
+import { videoOutput } from '../outputs/video/index.ts';
 
 declare global {
   interface Window {
@@ -102,6 +103,7 @@ export const boot = (search: string, hash = ''): Boot => {
   const sync = connectSync(store, options.view, options.room, syncOptions);
   bus.start({ name: 'sync', start: () => () => sync.stop() });
   registerSyncApi(api, sync); // dreamscape.takeOver(), otherPerformer(): one performer per room
+  if (options.view === 'performer') bus.start(videoOutput(api)); // dreamscape.renderVideo: a show to a file (src/outputs/video; the renderer is a chunk of its own)
   if (options.view === 'performer' && options.osc !== undefined) void import('../inputs/osc/index.ts').then((osc) => bus.start(osc.oscInput({ ...options, onProblem: (message) => store.setState({ problems: { source: 'OSC bridge', problems: [{ path: '?osc', message, expected: '', found: '' }] } }) }, api))); // ?osc=: OSC in and out (src/inputs/osc, a chunk of its own)
   if (resume?.show && sync.role === 'performer') {
     sync.sync.setAudioChoice(resume.show.audio.choice);
