@@ -5,6 +5,8 @@ import type { CredentialHolder } from '../app/credential.ts';
 import { useRuntime } from '../store/react.tsx';
 import { useSyncStatus } from './useSyncStatus.ts';
 import type { LinkState } from '../sync/protocol.ts';
+import type { SyncStatus } from '../sync/connect.ts';
+import type { PerformerSync } from '../sync/performer-sync.ts';
 
 const COLOURS: Record<LinkState, string> = { connected: '#7dffb0', connecting: '#ffd36b', reconnecting: '#ffb86b', closed: '#ff5c7a' };
 const LABELS: Record<LinkState, string> = { connected: 'connected', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'closed' };
@@ -82,17 +84,12 @@ const ago = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Mat
 export const RelayStatus = () => {
   const { sync } = useRuntime();
   const s = useSyncStatus();
-  const [names, setNames] = useState(() => (sync.role === 'performer' && sync.sync.audioDevices() !== 'all' ? (sync.sync.audioDevices() as string[]).join(', ') : ''));
   const credential = usePageCredential();
   if (sync.role !== 'performer') return null;
-  const devices = s.devices;
   const relay = s.carrier === 'relay';
   const held = credential?.kind() ?? null;
   // The relay turned this tab's credential away (rotated), or there is none: ask for one.
   const signedOut = relay && credential !== null && (held === null || (s.refused !== null && /Authorization Violation|Permissions Violation for Publish/i.test(s.refused)));
-  const setDevices = (mode: string, text = names) => {
-    sync.sync.setAudioDevices(mode === 'all' ? 'all' : text.split(/[\s,]+/).filter(Boolean));
-  };
   return (
     <section className="relay-status" data-testid="relay-status" data-state={s.link} style={box}>
       <div>
@@ -135,7 +132,23 @@ export const RelayStatus = () => {
       )}
       {s.error && s.link !== 'connected' && <div style={{ color: '#ffb86b' }}>{s.error}</div>}
       {/* Which devices play is a relay matter; where the music plays at all is the Symphony panel's "plays in". */}
-      {relay && (
+      {relay && <AudioDevicesChoice status={s} performer={sync.sync} />}
+    </section>
+  );
+};
+
+/** Which audience devices play the symphony when it plays in the audience: every one, or the named ones. */
+const AudioDevicesChoice = ({ status: s, performer }: { status: SyncStatus; performer: PerformerSync }) => {
+  const [names, setNames] = useState(() => {
+    const d = performer.audioDevices();
+    return d === 'all' ? '' : d.join(', ');
+  });
+  const devices = s.devices;
+  const setDevices = (mode: string, text = names) => {
+    performer.setAudioDevices(mode === 'all' ? 'all' : text.split(/[\s,]+/).filter(Boolean));
+  };
+  return (
+    <>
       <label style={{ display: 'flex', gap: 6, alignItems: 'center', marginTop: 4 }}>
         symphony on
         <select
@@ -151,8 +164,7 @@ export const RelayStatus = () => {
           <option value="named">named devices</option>
         </select>
       </label>
-      )}
-      {relay && devices !== 'all' && s.audio === 'audience' && (
+      {devices !== 'all' && s.audio === 'audience' && (
         <input
           aria-label="device names"
           placeholder="?device= names, comma separated"
@@ -164,6 +176,6 @@ export const RelayStatus = () => {
           }}
         />
       )}
-    </section>
+    </>
   );
 };
