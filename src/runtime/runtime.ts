@@ -79,38 +79,74 @@ export interface RuntimeOptions {
   clock?: Omit<DreamClockOptions, 'onError' | 'beforeAdvance' | 'advance'>;
 }
 
+/** The frame's continuous values (the latest per path), applied together at the base before the clock moves. */
+const createModulations = (store: DreamStore, report: (e: unknown) => void, emit: (entry: BusEntry) => void) => {
+  const pending = new Map<string, { value: number; source: Source }>();
+  return {
+    set: (path: string, value: number, source: Source) => pending.set(path, { value, source }),
+    clear: () => pending.clear(),
+    flush: () => {
+      if (pending.size === 0) return;
+      const t = store.getState().base.clock;
+      const batch = [...pending].map(([path, { value, source }]) => ({ source, action: { type: 'modulate' as const, path, value } }));
+      pending.clear();
+      const failed = applyModulations(store, batch.map((b) => b.action));
+      for (const e of failed.values()) report(e);
+      // Only what was applied is kept: a replay gives what the show gave.
+      batch.forEach((b, i) => {
+        if (!failed.has(i)) emit({ t, ...b });
+      });
+    },
+  };
+};
+
+/** The modules started on the runtime: each stopped once, the last started first; one that throws is reported. */
+const createModules = (report: (e: unknown) => void) => {
+  const stops = new Set<() => void>();
+  return {
+    start: (module: RuntimeModule, runtime: Runtime): (() => void) => {
+      let stop: (() => void) | null = null;
+      try {
+        stop = module.start(runtime);
+      } catch (e) {
+        report(new Error(`${module.name} did not start: ${e instanceof Error ? e.message : String(e)}`));
+        return () => undefined;
+      }
+      const once = () => {
+        if (!stops.delete(once)) return;
+        try {
+          stop?.();
+        } catch (e) {
+          report(e);
+        }
+      };
+      stops.add(once);
+      return once;
+    },
+    stopAll: () => {
+      for (const stop of [...stops].reverse()) stop();
+    },
+  };
+};
+
 export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): Runtime => {
   const entries = listeners<[BusEntry]>();
   const report = options.onError ?? ((e: unknown) => console.error(e));
-  const pending = new Map<string, { value: number; source: Source }>();
   let lock: string | null = null;
   let stepHook: StepHook | null = null;
-  const stops = new Set<() => void>();
-
+  const modules = createModules(report);
   const emit = (entry: BusEntry) => entries.emit(entry, report);
+  const pending = createModulations(store, report, emit);
   /** Panic and recover, and the performer's safety settings, are never refused: not even in a replay. */
   const alwaysAllowed = (action: BusAction | null) =>
     action !== null && (action.type === 'panic' || action.type === 'recover' || (action.type === 'set' && /^safety\./.test(action.path)));
   const refuseIfLocked = (source: Source, action: BusAction | null = null) => {
     if (lock !== null && source !== 'replay' && !alwaysAllowed(action)) throw new DreamInputError(lock);
   };
-  /** The frame's coalesced values, applied together at the base. */
-  const flush = () => {
-    if (pending.size === 0) return;
-    const t = store.getState().base.clock;
-    const batch = [...pending].map(([path, { value, source }]) => ({ source, action: { type: 'modulate' as const, path, value } }));
-    pending.clear();
-    const failed = applyModulations(store, batch.map((b) => b.action));
-    for (const e of failed.values()) report(e);
-    // Only what was applied is kept: a replay gives what the show gave.
-    batch.forEach((b, i) => {
-      if (!failed.has(i)) emit({ t, ...b });
-    });
-  };
   const clock = createDreamClock(store, {
     ...options.clock,
     onError: report,
-    beforeAdvance: flush,
+    beforeAdvance: pending.flush,
     advance: (dt) => {
       if (!stepHook) return advance(store, dt);
       // Past a step, entries due at it apply now (exactly at a step, before the next one: see replayTo).
@@ -146,7 +182,7 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
       if (!isContinuous(r)) throw new DreamInputError(`modulate: ${path} is not a continuous parameter (numbers only; not integers such as mosaic.tiles, not enums, booleans, colours or safety settings): use dispatch({type:'set'})`, path);
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new DreamInputError(`modulate: ${path} expects a finite number, got ${describe(value)}`, path);
       refuseIfLocked(source);
-      pending.set(r.path, { value: roundModulation(coerce(r.spec, value, path) as number), source });
+      pending.set(r.path, roundModulation(coerce(r.spec, value, path) as number), source);
     },
     onEntry: entries.add,
     lockInputs: (reason) => {
@@ -160,27 +196,9 @@ export const createRuntime = (store: DreamStore, options: RuntimeOptions = {}): 
     setStepHook: (hook) => {
       stepHook = hook;
     },
-    start: (module) => {
-      let stop: (() => void) | null = null;
-      try {
-        stop = module.start(runtime);
-      } catch (e) {
-        report(new Error(`${module.name} did not start: ${e instanceof Error ? e.message : String(e)}`));
-        return () => undefined;
-      }
-      const once = () => {
-        if (!stops.delete(once)) return;
-        try {
-          stop?.();
-        } catch (e) {
-          report(e);
-        }
-      };
-      stops.add(once);
-      return once;
-    },
+    start: (module) => modules.start(module, runtime),
     dispose: () => {
-      for (const stop of [...stops].reverse()) stop();
+      modules.stopAll();
       entries.clear();
     },
   };
