@@ -229,7 +229,7 @@ const renderOnce = async (initial: DreamState, options: RenderOptions, seconds: 
     }
     const buffer = await native.startRendering();
     await Promise.all(suspensions);
-    if (failure !== null) throw failure;
+    if (failure !== null) throw failure instanceof Error ? failure : new Error('renderAudio: a slice failed', { cause: failure });
     if (refused) throw new SuspensionRefused('renderAudio: the audio implementation refused a suspension');
     const t1 = clock();
     const channels: Float32Array[] = [];

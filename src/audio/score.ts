@@ -512,136 +512,153 @@ export const scoreParams = (s: DreamState, options: ScoreOptions): SymphonyParam
   };
 };
 
-/**
- * Every note and glitch step with an onset in [from, to) beats, and the parameter targets, for
- * the dream as it is now. The engine calls it for each look-ahead window; a window is heard once.
- */
-export const score = (s: DreamState, from: Beats, to: Beats, options: ScoreOptions): ScoreWindow => {
-  const seed = options.seed ?? s.seed;
-  const mode = effectiveMode(s.mode, s.mood.valence);
-  const scale = SCALES[mode];
+const scoreContext = (s: DreamState, options: ScoreOptions): Context => {
   const resolve = restabilizeProgress(s);
   const fracture = effectiveFracture(s);
-  const glitch = clamp(s.mosaic.glitch, 0, 1);
-  const c: Context = {
+  return {
     s,
-    seed,
-    scale,
+    seed: options.seed ?? s.seed,
+    scale: SCALES[effectiveMode(s.mode, s.mood.valence)],
     root: tonicMidi(s.key),
     fracture,
-    glitch,
+    glitch: clamp(s.mosaic.glitch, 0, 1),
     resolve,
     unity: Math.max(clamp(s.unity, 0, 1) * (1 - fracture) ** 1.5, resolve * 0.95),
     arousal: clamp(s.mood.arousal, 0, 1),
     options,
     secondsPerBeat: 60 / Math.max(1, s.tempo),
   };
+};
+
+type Resolution = ReturnType<typeof resolutionBeat>;
+
+/** One dreamer's notes in [from, to): their part (pad, chant, bass or own loop), then the resolution chord. */
+const dreamerNotes = (c: Context, i: number, mix: SymphonyParams['dreamers'][number], from: Beats, to: Beats, res: Resolution, notes: NoteEvent[]): void => {
+  const d = c.s.dreamers[i]!;
+  const { seed, fracture, resolve } = c;
+  const leader = chantLeader(c.s);
+  const emit: Emit = (e) => {
+    // Out of step: fracture drags each voice behind the beat by its own amount; at low unity
+    // the loops breathe a little on their own.
+    const drag = fracture * (0.12 * (i % 4) + 0.45 * hash01(seed, 81, i, Math.round(e.beat * 8), e.midi));
+    const drift = (1 - c.unity) * 0.06 * hash01(seed, 82, i, Math.round(e.beat * 8));
+    const beat = e.beat + (e.part === 'chant' || e.part === 'resolve' ? 0 : (drag + drift) * (1 - resolve));
+    // After the resolution chord the voices hold their breath until the restabilize ends.
+    if (res && beat >= res.beat && beat < res.end) return;
+    const duration = Math.max(0.05, e.duration);
+    notes.push({
+      ...e,
+      id: d.id,
+      beat,
+      time: beatToTime(c, beat),
+      duration,
+      seconds: duration * c.secondsPerBeat,
+      cents: e.cents ?? mix.detune,
+      pan: mix.pan,
+      velocity: clamp(e.velocity * (0.8 + 0.3 * c.arousal), 0.05, 1),
+    });
+  };
+  const inChant = leader !== undefined && CHANT_ORDER.includes(d.voice) && c.unity >= joinThreshold(c, i, d === leader);
+  if (d.voice === 'pad') padChords(c, i, d, from, to, emit);
+  else if (inChant) chant(c, i, d, leader, from, to, emit);
+  else if (d.voice === 'bass') bassLine(c, i, d, from, to, emit);
+  else ownLoop(c, i, d, from, to, emit);
+  if (res && res.beat >= from && res.beat < to) resolutionChord(c, i, mix, res, notes);
+};
+
+/** The resolution: everyone lands on the tonic chord together and lets it ring. */
+const resolutionChord = (c: Context, i: number, mix: SymphonyParams['dreamers'][number], res: NonNullable<Resolution>, notes: NoteEvent[]): void => {
+  const d = c.s.dreamers[i]!;
+  const tones = d.voice === 'pad' ? [0, 2, 4, 7] : d.voice === 'bass' ? [0] : [[0, 4, 2, 7][i % 4]!];
+  const length = Math.max(4, res.end - res.beat + 4);
+  for (const t of tones) {
+    notes.push({
+      dreamer: i,
+      id: d.id,
+      voice: d.voice,
+      beat: res.beat,
+      time: beatToTime(c, res.beat),
+      duration: length,
+      seconds: length * c.secondsPerBeat,
+      midi: midiFor(c, t, octaveOf(c, d)),
+      cents: 0,
+      velocity: PROFILES[d.voice].velocity * 0.9,
+      pan: mix.pan,
+      part: 'resolve',
+    });
+  }
+};
+
+/** Retrigger: a heard voice's chord tone stammered in thirty-seconds on a glitch step. */
+const retrigger = (c: Context, step: number, heard: (readonly [Dreamer, number])[], params: SymphonyParams, notes: NoteEvent[]): void => {
+  const { s, glitch } = c;
+  const beat = step / 4;
+  const pick = heard[Math.floor(hash01(s.mosaic.glitchSeed, 75, step) * heard.length)];
+  if (!pick || hash01(s.mosaic.glitchSeed, 76, step) >= 0.3 + 0.5 * glitch) return;
+  const [d, i] = pick;
+  const chord = chordAt(s, beat, c.seed);
+  const tone = chord.tones[Math.floor(hash01(s.mosaic.glitchSeed, 77, step) * 3)]!;
+  const midi = midiFor(c, tone, Math.max(1, octaveOf(c, d)));
+  const reps = 2 + Math.floor(hash01(s.mosaic.glitchSeed, 78, step) * 3);
+  for (let r = 0; r < reps; r++) {
+    const b = beat + (r * 0.25) / reps;
+    notes.push({
+      dreamer: i,
+      id: d.id,
+      voice: 'glitch',
+      beat: b,
+      time: beatToTime(c, b),
+      duration: 0.18 / reps,
+      seconds: (0.18 / reps) * c.secondsPerBeat,
+      midi,
+      cents: 0,
+      velocity: clamp(0.55 * glitch * (1 - r * 0.18), 0.05, 1),
+      pan: params.dreamers[i]!.pan,
+      part: 'retrigger',
+    });
+  }
+};
+
+/** Glitch: on the visuals' grid of sixteenths, seeded by the glitch seed. */
+const glitchSteps = (c: Context, from: Beats, to: Beats, params: SymphonyParams, notes: NoteEvent[]): GlitchEvent[] => {
+  const { s, glitch } = c;
+  const glitches: GlitchEvent[] = [];
+  if (glitch <= 0.02) return glitches;
+  const heard = s.dreamers.map((d, i) => [d, i] as const).filter(([d]) => isHeard(d, c.options));
+  for (let step = Math.ceil(from * 4); step < to * 4; step++) {
+    const gs = glitchStep(s.mosaic.glitchSeed, step, glitch);
+    if (!gs.active) continue;
+    const beat = step / 4;
+    const h = hash01(s.mosaic.glitchSeed, 72, step);
+    const stutter = h < 0.35 * glitch + 0.15 ? [2, 3, 4][Math.floor(hash01(s.mosaic.glitchSeed, 73, step) * 3)]! : 0;
+    glitches.push({
+      step,
+      beat,
+      time: beatToTime(c, beat),
+      duration: 0.25,
+      seconds: 0.25 * c.secondsPerBeat,
+      stutter,
+      crush: clamp(0.3 + 0.7 * gs.strength * glitch, 0, 1),
+      wobble: signed(s.mosaic.glitchSeed, 74, step) * params.wobble,
+    });
+    retrigger(c, step, heard, params, notes);
+  }
+  return glitches;
+};
+
+/**
+ * Every note and glitch step with an onset in [from, to) beats, and the parameter targets, for
+ * the dream as it is now. The engine calls it for each look-ahead window; a window is heard once.
+ */
+export const score = (s: DreamState, from: Beats, to: Beats, options: ScoreOptions): ScoreWindow => {
+  const c = scoreContext(s, options);
   const params = scoreParams(s, options);
   const notes: NoteEvent[] = [];
-  const glitches: GlitchEvent[] = [];
-  const leader = chantLeader(s);
   const res = resolutionBeat(s);
-
   s.dreamers.forEach((d, i) => {
-    if (!isHeard(d, options)) return;
-    const mix = params.dreamers[i]!;
-    const emit: Emit = (e) => {
-      // Out of step: fracture drags each voice behind the beat by its own amount; at low unity
-      // the loops breathe a little on their own.
-      const drag = fracture * (0.12 * (i % 4) + 0.45 * hash01(seed, 81, i, Math.round(e.beat * 8), e.midi));
-      const drift = (1 - c.unity) * 0.06 * hash01(seed, 82, i, Math.round(e.beat * 8));
-      const beat = e.beat + (e.part === 'chant' || e.part === 'resolve' ? 0 : (drag + drift) * (1 - resolve));
-      // After the resolution chord the voices hold their breath until the restabilize ends.
-      if (res && beat >= res.beat && beat < res.end) return;
-      const duration = Math.max(0.05, e.duration);
-      notes.push({
-        ...e,
-        id: d.id,
-        beat,
-        time: beatToTime(c, beat),
-        duration,
-        seconds: duration * c.secondsPerBeat,
-        cents: e.cents ?? mix.detune,
-        pan: mix.pan,
-        velocity: clamp(e.velocity * (0.8 + 0.3 * c.arousal), 0.05, 1),
-      });
-    };
-    const inChant = leader !== undefined && CHANT_ORDER.includes(d.voice) && c.unity >= joinThreshold(c, i, d === leader);
-    if (d.voice === 'pad') padChords(c, i, d, from, to, emit);
-    else if (inChant) chant(c, i, d, leader, from, to, emit);
-    else if (d.voice === 'bass') bassLine(c, i, d, from, to, emit);
-    else ownLoop(c, i, d, from, to, emit);
-
-    // The resolution: everyone lands on the tonic chord together and lets it ring.
-    if (res && res.beat >= from && res.beat < to) {
-      const tones = d.voice === 'pad' ? [0, 2, 4, 7] : d.voice === 'bass' ? [0] : [[0, 4, 2, 7][i % 4]!];
-      const length = Math.max(4, res.end - res.beat + 4);
-      for (const t of tones) {
-        notes.push({
-          dreamer: i,
-          id: d.id,
-          voice: d.voice,
-          beat: res.beat,
-          time: beatToTime(c, res.beat),
-          duration: length,
-          seconds: length * c.secondsPerBeat,
-          midi: midiFor(c, t, octaveOf(c, d)),
-          cents: 0,
-          velocity: PROFILES[d.voice].velocity * 0.9,
-          pan: mix.pan,
-          part: 'resolve',
-        });
-      }
-    }
+    if (isHeard(d, options)) dreamerNotes(c, i, params.dreamers[i]!, from, to, res, notes);
   });
-
-  // Glitch: on the visuals' grid of sixteenths, seeded by the glitch seed.
-  if (glitch > 0.02) {
-    const heard = s.dreamers.map((d, i) => [d, i] as const).filter(([d]) => isHeard(d, options));
-    for (let step = Math.ceil(from * 4); step < to * 4; step++) {
-      const gs = glitchStep(s.mosaic.glitchSeed, step, glitch);
-      if (!gs.active) continue;
-      const beat = step / 4;
-      const h = hash01(s.mosaic.glitchSeed, 72, step);
-      const stutter = h < 0.35 * glitch + 0.15 ? [2, 3, 4][Math.floor(hash01(s.mosaic.glitchSeed, 73, step) * 3)]! : 0;
-      glitches.push({
-        step,
-        beat,
-        time: beatToTime(c, beat),
-        duration: 0.25,
-        seconds: 0.25 * c.secondsPerBeat,
-        stutter,
-        crush: clamp(0.3 + 0.7 * gs.strength * glitch, 0, 1),
-        wobble: signed(s.mosaic.glitchSeed, 74, step) * params.wobble,
-      });
-      // Retrigger: a heard voice's chord tone stammered in thirty-seconds.
-      const pick = heard[Math.floor(hash01(s.mosaic.glitchSeed, 75, step) * heard.length)];
-      if (pick && hash01(s.mosaic.glitchSeed, 76, step) < 0.3 + 0.5 * glitch) {
-        const [d, i] = pick;
-        const chord = chordAt(s, beat, seed);
-        const tone = chord.tones[Math.floor(hash01(s.mosaic.glitchSeed, 77, step) * 3)]!;
-        const midi = midiFor(c, tone, Math.max(1, octaveOf(c, d)));
-        const reps = 2 + Math.floor(hash01(s.mosaic.glitchSeed, 78, step) * 3);
-        for (let r = 0; r < reps; r++) {
-          const b = beat + (r * 0.25) / reps;
-          notes.push({
-            dreamer: i,
-            id: d.id,
-            voice: 'glitch',
-            beat: b,
-            time: beatToTime(c, b),
-            duration: 0.18 / reps,
-            seconds: (0.18 / reps) * c.secondsPerBeat,
-            midi,
-            cents: 0,
-            velocity: clamp(0.55 * glitch * (1 - r * 0.18), 0.05, 1),
-            pan: params.dreamers[i]!.pan,
-            part: 'retrigger',
-          });
-        }
-      }
-    }
-  }
+  const glitches = glitchSteps(c, from, to, params, notes);
   notes.sort((x, y) => x.beat - y.beat || x.dreamer - y.dreamer || x.midi - y.midi);
-  return { from, to, notes, glitches, params, chord: chordAt(s, from, seed), scale, mode };
+  return { from, to, notes, glitches, params, chord: chordAt(s, from, c.seed), scale: c.scale, mode: effectiveMode(s.mode, s.mood.valence) };
 };

@@ -203,7 +203,7 @@ export class SymphonyController {
       return options.seed === undefined ? now : { ...now, seed: options.seed >>> 0 };
     }
     const raw = typeof options.preset === 'string' ? bundledPreset(options.preset) : options.preset;
-    if (raw === undefined) throw new Error(`renderAudio: no bundled preset '${String(options.preset)}'; bundled: ${bundledPresetIds().join(', ')}`);
+    if (raw === undefined) throw new Error(`renderAudio: no bundled preset '${typeof options.preset === 'string' ? options.preset : 'object'}'; bundled: ${bundledPresetIds().join(', ')}`);
     const r = validatePreset(raw);
     if (!r.ok) throw new Error(`renderAudio: the preset has ${r.problems.length} problem(s): ${r.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const seed = options.seed ?? (live.preset === r.preset.id ? live.seed : undefined);
@@ -253,7 +253,7 @@ export class SymphonyController {
       nodes: () => this.nodes(),
       scheduled: () => [...(this.live?.engine.scheduled() ?? [])],
       params: () => this.live?.engine.params() ?? null,
-      rawContext: () => (this.live ? (this.live.context.rawContext as unknown as BaseAudioContext) : null),
+      rawContext: () => (this.live ? (this.live.context.rawContext) : null),
       clockSource: () => (this.live ? this.live.engine.lastClockRead : null),
     };
   }

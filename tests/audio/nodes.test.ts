@@ -20,7 +20,7 @@ const OfflineCtx = g.OfflineAudioContext as Native;
 describe('light effects', () => {
   // How they sound beside Tone's own is checked in Chromium: tests/browser/audio-nodes.test.ts.
   it('dispose disconnects every native node each of them made', async () => {
-    const native = new OfflineCtx(2, SR, SR) as unknown as OfflineAudioContext;
+    const native = new OfflineCtx(2, SR, SR);
     const ctx = new Tone.OfflineContext(native);
     for (const make of [
       () => new Vibrato({ context: ctx, frequency: 5, depth: 0.3 }),
@@ -40,7 +40,7 @@ describe('light effects', () => {
 
 describe('automation memory', () => {
   it('a glided parameter keeps its last 64 events, not 1,000, and still reads the right value', () => {
-    const native = new OfflineCtx(1, SR, SR) as unknown as OfflineAudioContext;
+    const native = new OfflineCtx(1, SR, SR);
     const ctx = new Tone.OfflineContext(native);
     const events = (p: unknown) => (p as { _events: { length: number } })._events.length;
     const glide = (p: InstanceType<typeof Tone.Param>, n: number) => {
