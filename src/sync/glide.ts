@@ -1,4 +1,5 @@
 import { getParam } from '../model/index.ts';
+import type { DreamState } from '../model/index.ts';
 import { applyModulations } from '../store/dream-store.ts';
 import type { DreamStore } from '../store/dream-store.ts';
 import { PARAMS_MIN_MS } from './protocol.ts';
@@ -61,36 +62,53 @@ export interface GliderOptions {
   glideMs?: number;
 }
 
+const valueAt = (g: Glide, t: number): number => (t >= g.end ? g.to : t <= g.start ? g.from : g.from + ((g.to - g.from) * (t - g.start)) / (g.end - g.start));
+
+/** The number the dream holds at `path`, or null (no such path, or not a number). */
+const numberAt = (dream: DreamState, path: string): number | null => {
+  try {
+    const v = getParam(dream, path);
+    return typeof v === 'number' ? v : null;
+  } catch {
+    return null;
+  }
+};
+
+/** A glide from `from` to a new target heard at `t`, after `prev` (the last glide of that path). */
+const glideTowards = (prev: Glide | undefined, from: number, to: number, t: number, seq: number, glideMs: number): Glide => {
+  const recent = prev !== undefined && t - prev.heard <= 3 * glideMs;
+  // Moving steadily: at the speed it came at; else (the first after a pause) over glideMs.
+  const ms = recent && prev.speed > 0 ? Math.min(glideMs, Math.abs(to - from) / prev.speed) : glideMs;
+  // (Messages leave at least glideMs apart: two that arrive closer were bunched on the way.)
+  const speed = recent ? Math.abs(to - prev.to) / Math.max(glideMs, t - prev.heard) : 0;
+  return { from, to, start: t, end: t + ms, seq, done: false, heard: t, speed };
+};
+
+/** Write values; a path this dream does not have (a dreamer gone with a preset) stops gliding. */
+const writeGlides = (store: DreamStore, glides: Map<string, Glide>, values: [string, number][]) => {
+  if (!values.length) return;
+  const failed = applyModulations(
+    store,
+    values.map(([path, value]) => ({ type: 'modulate' as const, path, value })),
+  );
+  values.forEach(([path, value], i) => {
+    if (failed.has(i)) glides.delete(path);
+    else {
+      const g = glides.get(path);
+      if (g) g.written = value;
+    }
+  });
+};
+
 export const startGlider = (store: DreamStore, options: GliderOptions = {}): Glider => {
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const glideMs = options.glideMs ?? PARAMS_MIN_MS;
   const glides = new Map<string, Glide>();
-  const valueAt = (g: Glide, t: number): number => (t >= g.end ? g.to : t <= g.start ? g.from : g.from + ((g.to - g.from) * (t - g.start)) / (g.end - g.start));
   const current = (path: string, t: number): number | null => {
     const g = glides.get(path);
-    if (g) return valueAt(g, t);
-    try {
-      const v = getParam(store.getState().dream, path);
-      return typeof v === 'number' ? v : null;
-    } catch {
-      return null;
-    }
+    return g ? valueAt(g, t) : numberAt(store.getState().dream, path);
   };
-  /** Write values; a path this dream does not have (a dreamer gone with a preset) stops gliding. */
-  const write = (values: [string, number][]) => {
-    if (!values.length) return;
-    const failed = applyModulations(
-      store,
-      values.map(([path, value]) => ({ type: 'modulate' as const, path, value })),
-    );
-    values.forEach(([path, value], i) => {
-      if (failed.has(i)) glides.delete(path);
-      else {
-        const g = glides.get(path);
-        if (g) g.written = value;
-      }
-    });
-  };
+  const write = (values: [string, number][]) => writeGlides(store, glides, values);
   let timer: ReturnType<typeof setInterval> | null = null;
   const step = () => {
     const t = now();
@@ -119,13 +137,7 @@ export const startGlider = (store: DreamStore, options: GliderOptions = {}): Gli
       for (const [path, to] of Object.entries(values)) {
         const from = current(path, t);
         if (from === null) continue;
-        const prev = glides.get(path);
-        // Moving steadily: at the speed it came at; else (the first after a pause) over glideMs.
-        const steady = prev !== undefined && prev.speed > 0 && t - prev.heard <= 3 * glideMs;
-        const ms = steady ? Math.min(glideMs, Math.abs(to - from) / prev.speed) : glideMs;
-        // (Messages leave at least glideMs apart: two that arrive closer were bunched on the way.)
-        const speed = prev !== undefined && t - prev.heard <= 3 * glideMs ? Math.abs(to - prev.to) / Math.max(glideMs, t - prev.heard) : 0;
-        glides.set(path, { from, to, start: t, end: t + ms, seq, done: false, heard: t, speed });
+        glides.set(path, glideTowards(glides.get(path), from, to, t, seq, glideMs));
       }
       ensureTicking();
     },
@@ -138,12 +150,8 @@ export const startGlider = (store: DreamStore, options: GliderOptions = {}): Gli
         const here = valueAt(g, t);
         keep.push([path, here]);
         if (g.seq > seq) continue;
-        let to: number;
-        try {
-          const v = getParam(dream, path);
-          if (typeof v !== 'number') throw new Error('not a number');
-          to = v;
-        } catch {
+        const to = numberAt(dream, path);
+        if (to === null) {
           glides.delete(path);
           keep.pop();
           continue;
