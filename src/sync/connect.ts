@@ -7,6 +7,7 @@ import { createBroadcastCarrier } from './broadcast-carrier.ts';
 import { startClockEstimator } from './clock-offset.ts';
 import type { ClockEstimator } from './clock-offset.ts';
 import { trackFrames } from './frames.ts';
+import type { FrameClock } from './frames.ts';
 import { createLazyRelayCarrier } from './lazy-relay-carrier.ts';
 import type { RelayOptions } from './nats-carrier.ts';
 import { startPerformerSync } from './performer-sync.ts';
@@ -95,71 +96,66 @@ export const CUT_OFF_SILENCE_MS = 3000;
 /** A clock ping that has no answer within this long is left out of its burst. */
 export const CLOCK_PING_TIMEOUT_MS = 1000;
 
-/** Join the room as the view's role, and keep `audioHere` telling where the symphony plays. */
-export const connectSync = (store: DreamStore, view: 'performer' | 'audience', room: string, options: SyncOptions = {}): SyncHandle => {
-  const frames = trackFrames();
+type LinkStatus = () => Pick<SyncStatus, 'carrier' | 'relay' | 'link' | 'linkForMs' | 'connects' | 'refused' | 'error'>;
+
+/** The relay when there is one (only the performer view ever sends the credential), else this browser's other windows. */
+const openCarrier = (view: 'performer' | 'audience', room: string, options: SyncOptions): Carrier => {
+  if (options.relay === undefined) return createBroadcastCarrier(room);
+  const credential =
+    view !== 'performer'
+      ? {}
+      : options.credential !== undefined
+        ? { credential: options.credential }
+        : options.nkey !== undefined
+          ? { nkey: options.nkey }
+          : options.pass !== undefined
+            ? { user: options.user ?? 'performer', pass: options.pass }
+            : {};
+  return createLazyRelayCarrier({ url: options.relay, room, role: view, ...credential, ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}) });
+};
+
+/** The performer: its identity and seq kept for the tab (src/sync/performer-id.ts). */
+const joinAsPerformer = (store: DreamStore, carrier: Carrier, room: string, frames: FrameClock, linkStatus: LinkStatus): SyncHandle => {
   // A performer is its tab: the same id (and place in the room) after a reload.
-  const identity = view === 'performer' ? loadIdentity(room) : null;
-  const id = identity?.id ?? randomId();
-  let carrier: Carrier;
-  if (options.relay !== undefined) {
-    // Only the performer view ever sends the credential.
-    const credential =
-      view !== 'performer'
-        ? {}
-        : options.credential !== undefined
-          ? { credential: options.credential }
-          : options.nkey !== undefined
-            ? { nkey: options.nkey }
-            : options.pass !== undefined
-              ? { user: options.user ?? 'performer', pass: options.pass }
-              : {};
-    carrier = createLazyRelayCarrier({ url: options.relay, room, role: view, ...credential, ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}) });
-  } else {
-    carrier = createBroadcastCarrier(room);
-  }
-  const linkStatus = () => {
-    const l = carrier.link.get();
-    return { carrier: l.carrier, relay: l.relay, link: l.state, linkForMs: Date.now() - l.since, connects: l.connects, refused: l.refused, error: l.error };
-  };
-
-  if (view === 'performer') {
-    const sync = startPerformerSync(store, carrier, {
-      frames,
-      ...(identity ? { identity } : {}),
-      onIdentity: (next) => saveIdentity(room, next),
-      seqStart: seqStart(room),
-      onSeq: (seq) => saveSeq(room, seq),
-    });
-    const update = () => store.setState({ audioHere: sync.audioPlace() === 'performer' });
-    sync.onChange(update);
-    update();
-    return {
+  const identity = loadIdentity(room);
+  const sync = startPerformerSync(store, carrier, {
+    frames,
+    ...(identity ? { identity } : {}),
+    onIdentity: (next) => saveIdentity(room, next),
+    seqStart: seqStart(room),
+    onSeq: (seq) => saveSeq(room, seq),
+  });
+  const update = () => store.setState({ audioHere: sync.audioPlace() === 'performer' });
+  sync.onChange(update);
+  update();
+  return {
+    role: 'performer',
+    sync,
+    link: carrier.link,
+    status: () => ({
       role: 'performer',
-      sync,
-      link: carrier.link,
-      status: () => ({
-        role: 'performer',
-        ...linkStatus(),
-        audio: sync.audioPlace(),
-        devices: sync.audioDevices(),
-        audiences: sync.audiences(),
-        sent: sync.sent(),
-        sentByKind: sync.sentByKind(),
-        deviceTable: sync.deviceTable(),
-        devicesNotCounted: sync.devicesNotCounted(),
-        otherPerformer: sync.otherPerformer(),
-        standby: sync.standby(),
-        performer: sync.identity().id,
-      }),
-      stop: () => {
-        sync.stop();
-        frames.stop();
-        carrier.close();
-      },
-    };
-  }
+      ...linkStatus(),
+      audio: sync.audioPlace(),
+      devices: sync.audioDevices(),
+      audiences: sync.audiences(),
+      sent: sync.sent(),
+      sentByKind: sync.sentByKind(),
+      deviceTable: sync.deviceTable(),
+      devicesNotCounted: sync.devicesNotCounted(),
+      otherPerformer: sync.otherPerformer(),
+      standby: sync.standby(),
+      performer: sync.identity().id,
+    }),
+    stop: () => {
+      sync.stop();
+      frames.stop();
+      carrier.close();
+    },
+  };
+};
 
+/** An audience device: it follows the performer's states, with a clock estimate over a relay. */
+const joinAsAudience = (store: DreamStore, carrier: Carrier, id: string, options: SyncOptions, frames: FrameClock, linkStatus: LinkStatus): SyncHandle => {
   // The audience shows only what an audience may receive, from the first frame: the bundled
   // preset it boots from is projected as the performer's states will be.
   replaceDream(store, audienceProjection(store.getState().dream));
@@ -223,4 +219,16 @@ export const connectSync = (store: DreamStore, view: 'performer' | 'audience', r
       carrier.close();
     },
   };
+};
+
+/** Join the room as the view's role, and keep `audioHere` telling where the symphony plays. */
+export const connectSync = (store: DreamStore, view: 'performer' | 'audience', room: string, options: SyncOptions = {}): SyncHandle => {
+  const frames = trackFrames();
+  const carrier = openCarrier(view, room, options);
+  const linkStatus = () => {
+    const l = carrier.link.get();
+    return { carrier: l.carrier, relay: l.relay, link: l.state, linkForMs: Date.now() - l.since, connects: l.connects, refused: l.refused, error: l.error };
+  };
+  if (view === 'performer') return joinAsPerformer(store, carrier, room, frames, linkStatus);
+  return joinAsAudience(store, carrier, randomId(), options, frames, linkStatus);
 };
