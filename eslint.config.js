@@ -51,6 +51,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/model/zod.ts'],
+    rules: {
+      // A schema made before z.config({jitless: true}) probes `new Function`: the page's CSP forbids eval.
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'zod', message: 'import { z } from src/model/zod.ts (configured before any schema is made)', allowTypeImports: true }] }],
+    },
+  },
+  {
     files: ['src/audio/**/*.ts'],
     rules: {
       // The symphony's parts take their options as Tone's own instruments do,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { inspectJson } from './json-guard.ts';
 import { issuesToProblems } from './preset.ts';
 import type { Problem } from './preset.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
 import type { ParamSpec, ParamTable } from './param-table.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
 import { pathSchema } from './path-schema.ts';
 import { mappingSchema } from './mapping-schema.ts';
@@ -15,9 +15,6 @@ import { LIMITS } from './vocabulary.ts';
  */
 export const PRESET_VERSION = 1;
 
-// zod 4 compiles fast parsers with `new Function` when it can; presets are data only and our
-// Content-Security-Policy forbids eval, so parse without code generation.
-z.config({ jitless: true });
 
 /** What an editor shows for a row: its sentence, its range and unit. */
 export const describeRow = (spec: ParamSpec): string => {

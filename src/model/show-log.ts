@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { reduce } from './actions.ts';
 import type { DreamAction } from './actions.ts';
 import { inspectJson } from './json-guard.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../model/zod.ts';
 import { DREAMER_PARAMS, eventActionSchema, inspectJson, isContinuous, LIMITS, PARAMS, pathStep, rowShapes, strictGroups } from '../model/index.ts';
 import type { ParamSpec, Shape } from '../model/index.ts';
 import type { DreamState } from '../model/index.ts';
@@ -17,7 +17,6 @@ import type { ClockReply, ClockRequest, ParamsMessage, PatchMessage, SyncMessage
  * within the presets' limits (LIMITS), its strings bounded, `seq` a safe integer.
  */
 
-z.config({ jitless: true });
 
 /**
  * The largest state message taken from the relay (bytes): the relay's max_payload (1 MB). A
