@@ -36,10 +36,10 @@ const PerformerView = () => {
         <PresetBar />
         <ShowLogBar />
         <CueList />
-        <MappingsPanel />
         <RelayStatus />
         <OtherPerformer />
       </aside>
+      <MappingsPanel />
       <LiveBar />
       <CalmBoundary part="control panel">
         <Panels />

@@ -15,6 +15,12 @@ import type { FakeMidi } from './fixtures/fake-midi.ts';
 const PARAMS = { view: 'performer', room: 'midi-test', tiles: 1000, preset: 'dream-temple', seed: 7 };
 type W = Window & { __midi: FakeMidi };
 
+const streamText = async (stream: NodeJS.ReadableStream): Promise<string> => {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+};
+
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -170,9 +176,144 @@ describe('MIDI: learn by hand, hot-plug, clock, profile', () => {
     const pulses = sent.sent.filter((s) => s.data[0] === 0xf8);
     expect(sent.sent[0]!.data).toEqual([0xfa]);
     expect(sent.sent.at(-1)!.data).toEqual([0xfc]);
-    const gaps = pulses.slice(1).map((p, i) => p.timestamp! - pulses[i]!.timestamp!);
-    for (const g of gaps) expect(g).toBeCloseTo(60_000 / (sent.tempo * 24), 1);
+    // On one grid: pulse i at the first's time + i periods (a long frame here sends missed pulses at once, late, but counted).
+    const period = 60_000 / (sent.tempo * 24);
+    pulses.forEach((p, i) => expect(p.timestamp! - pulses[0]!.timestamp!).toBeCloseTo(i * period, 1));
     expect(pulses.length).toBeGreaterThan(10);
+  });
+});
+
+describe('MIDI: profile, presets, refusals', () => {
+  it('a preset change is fed back; a refused permission is one calm line, and asking again works', async () => {
+    await page.evaluate(() => (window as unknown as W).__midi.clearSent());
+    await page.evaluate(() => window.dreamscape.loadPreset('sleep-square'));
+    await page.waitForFunction(() => (window as unknown as W).__midi.sent('Box').some((s) => s.data[1] === 7), undefined, { timeout: 5000 });
+    await page.waitForTimeout(300);
+    const arousal = await get(page, 'mood.arousal');
+    const cc7 = await page.evaluate(() => (window as unknown as W).__midi.sent('Box').filter((s) => s.data[1] === 7).map((s) => s.data[2]));
+    expect(cc7.at(-1)).toBe(Math.round(arousal * 127));
+    await page.evaluate(() => ((window as unknown as W).__midi.mode = 'refuse'));
+    expect(await page.evaluate(() => window.dreamscape.midi!.enable())).toEqual([]);
+    expect(await page.evaluate(() => window.dreamscape.midi!.status().state)).toBe('refused');
+    await page.getByText('MIDI access was refused').first().waitFor({ timeout: 3000 });
+    await page.evaluate(() => ((window as unknown as W).__midi.mode = 'ok'));
+    expect((await page.evaluate(() => window.dreamscape.midi!.enable())).length).toBe(2);
+  });
+
+  it('export gives the profile file; a bad file shows its problems with paths and changes nothing', async () => {
+    const before = await page.evaluate(() => window.dreamscape.mappings!.export());
+    await page.getByTestId('mappings-toggle').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('mappings-export').click()]);
+    const file = JSON.parse(await streamText(await download.createReadStream())) as unknown;
+    expect(file).toEqual(before);
+    const bad = { format: 'dreamscape-mappings', version: 1, mappings: [{ source: { kind: 'midi', type: 'cc', channel: 17, number: 1 }, target: 'mood.arousal' }, { source: { kind: 'midi', type: 'cc', channel: 1, number: 2 }, target: 'safety.flashGuard' }] };
+    await page.getByTestId('mappings-import').setInputFiles({ name: 'bad-profile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    const problems = page.getByTestId('problems');
+    await problems.waitFor({ timeout: 3000 });
+    const text = await problems.textContent();
+    expect(text).toContain('bad-profile.json');
+    expect(text).toContain('$.mappings[0].source.channel');
+    expect(await page.evaluate(() => window.dreamscape.mappings!.export())).toEqual(before);
+  });
+
+  it('the profile survives a reload', async () => {
+    const before = await page.evaluate(() => window.dreamscape.mappings!.list().map(({ last: _last, ...m }) => m));
+    expect(before.length).toBeGreaterThan(8);
+    await page.reload();
+    await page.waitForFunction(() => window.dreamscape.midi?.status().state === 'on', undefined, { timeout: 20_000 });
+    expect(await page.evaluate(() => window.dreamscape.mappings!.list().map(({ last: _last, ...m }) => m))).toEqual(before);
+    await midi(page, 'Box', [0xb0, 7, 127]);
+    expect(await get(page, 'mood.arousal')).toBeCloseTo(1, 3);
+  });
+
+  it('a browser without Web MIDI says so in one line, and the rest works', async () => {
+    const other = await openView(context, { ...PARAMS, room: 'midi-none', 'midi-fake': 'none' });
+    await other.page.getByText('this browser has no Web MIDI').waitFor({ timeout: 5000 });
+    await other.page.waitForFunction(() => window.dreamscape.midi !== undefined && window.dreamscape.mappings !== undefined);
+    const r = await other.page.evaluate(async () => {
+      const devices = await window.dreamscape.midi!.enable();
+      window.dreamscape.dispatch({ type: 'fracture' });
+      return { devices, status: window.dreamscape.midi!.status().state, fracture: window.dreamscape.state().mosaic.fracture, hasMappings: typeof window.dreamscape.mappings?.list === 'function' };
+    });
+    expect(r).toMatchObject({ devices: [], status: 'unavailable', hasMappings: true });
+    expect(r.fracture).toBeGreaterThan(0);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
+  });
+});
+
+/** The first difference between two states (numbers within 1e-9 relative), with its path, or null. */
+const firstDifference = (a: unknown, b: unknown, path = '$'): string | null => {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? null : `${path}: ${a} vs ${b}`;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? null : `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+};
+
+describe('MIDI: a show played by MIDI replays exactly', () => {
+  it('faders, a 14-bit fader, an encoder, pads, program changes and a clock, stepped at 30 frames a second: the replay gives the same state at every second', async () => {
+    const live = await openView(context, { ...PARAMS, room: 'midi-replay' });
+    await live.page.waitForFunction(() => window.dreamscape.midi?.status().state === 'on', undefined, { timeout: 20_000 });
+    const recorded = await live.page.evaluate(() => {
+      const d = window.dreamscape;
+      const m = (window as unknown as W).__midi;
+      for (const id of d.mappings!.list().map((x) => x.id)) d.mappings!.remove(id);
+      d.mappings!.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 7 }, target: 'mood.arousal', curve: 's' });
+      d.mappings!.add({ source: { kind: 'midi', type: 'cc14', channel: 1, number: 1 }, target: 'depth' });
+      d.mappings!.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 16, encoding: 'relative-twos' }, target: 'unity' });
+      d.mappings!.add({ source: { kind: 'midi', type: 'note', channel: 10, number: 36 }, target: { action: 'fracture', amount: 0.6 } });
+      d.mappings!.add({ source: { kind: 'midi', type: 'note', channel: 10, number: 38 }, target: { action: 'restabilize' } });
+      d.mappings!.add({ source: { kind: 'midi', type: 'program', channel: 1, number: 1 }, target: { action: 'act', to: 'next' } });
+      d.clock.pause();
+      d.clock.step(Math.ceil(d.clock.time()) + 1 - d.clock.time());
+      const states = [d.state()];
+      const t0 = performance.now();
+      for (let s = 0; s < 20; s++) {
+        for (let f = 0; f < 30; f++) {
+          const u = s + f / 30;
+          m.send('Box', [0xb0, 7, Math.round(63.5 + 63.5 * Math.sin(u))]);
+          const v = Math.round(8191 + 8191 * Math.cos(u / 2));
+          m.send('Box', [0xb0, 1, v >> 7]);
+          m.send('Box', [0xb0, 33, v & 0x7f]);
+          if (f % 5 === 0) m.send('Box', [0xb0, 16, s < 10 ? 2 : 126]);
+          if (f === 0 && s % 4 === 1) m.send('Box', [0x99, 36, 110]);
+          if (f === 15 && s % 4 === 2) m.send('Box', [0x99, 38, 90]);
+          if (f === 10 && s % 7 === 3) m.send('Box', [0xc0, 1]);
+          // Two beats of a 124 BPM clock each second (as a driver stamps them).
+          if (s === 5 && f === 0) m.send('Box', [0xfa], t0);
+          if (s >= 5 && s < 9) for (let k = 0; k < 2; k++) m.send('Box', [0xf8], t0 + (((s - 5) * 30 + f) * 2 + k) * (60_000 / (124 * 24)));
+          d.clock.step(1 / 30);
+        }
+        states.push(d.state());
+      }
+      return { states, log: d.log!() };
+    });
+    const kinds = [...new Set(recorded.log.entries.map((e) => `${e.source}:${e.action.type}`))].sort();
+    expect(kinds).toEqual(expect.arrayContaining(['midi:act', 'midi:fracture', 'midi:restabilize', 'midi:tempo']));
+    expect(recorded.log.entries.some((e) => e.action.type === 'sweep' && e.action.tracks.some((t) => t.source === 'midi'))).toBe(true);
+    await live.page.close();
+    const again = await openView(context, { ...PARAMS, room: 'midi-replay-2' });
+    await again.page.waitForFunction(() => typeof window.dreamscape.replay === 'function', undefined, { timeout: 20_000 });
+    const replayed = await again.page.evaluate(
+      async ({ log, times }) => {
+        const d = window.dreamscape;
+        d.clock.pause();
+        await d.replay!(log, { at: 0 });
+        return times.map((t) => {
+          d.clock.step(t - d.clock.time());
+          return d.state();
+        });
+      },
+      { log: recorded.log, times: recorded.states.map((s) => s.clock) },
+    );
+    const mismatches = recorded.states.map((s, i) => firstDifference(replayed[i], s)).filter((x) => x !== null);
+    expect(mismatches).toEqual([]);
+    expect(again.errors).toEqual([]);
+    await again.page.close();
   });
 });
 

@@ -117,8 +117,12 @@ describe('MIDI clock out', () => {
     expect(b[0]! - a.at(-1)!).toBeCloseTo(60_000 / (120 * 24), 6);
     const c = out.due(1400, 1000, 60, 4.3);
     expect(c[1]! - c[0]!).toBeCloseTo(60_000 / (60 * 24), 6);
-    // After a stall (a throttled tab) it starts over on the beat.
+    // After a stall of over a beat it starts over on the beat.
     const d = out.due(9000, 300, 120, 10.75);
     expect(d[0]).toBeCloseTo(9125, 6);
+    // Pulses missed in a shorter stall (a long frame) go out at once, on the grid.
+    const late = out.due(9700, 0, 120, 11.5);
+    expect(late.length).toBeGreaterThan(3);
+    expect(late[0]! - d.at(-1)!).toBeCloseTo(60_000 / (120 * 24), 6);
   });
 });

@@ -134,9 +134,10 @@ export const createClockOut = (): ClockOut => {
   return {
     due: (now, aheadMs, bpm, beat) => {
       const period = 60_000 / (PPQN * bpm);
-      // Start on the dream's next whole beat (the first pulse after a start is a downbeat); start
-      // over there after a stall.
-      if (next === null || next < now - 4 * period) next = now + (Math.ceil(beat - 1e-9) - beat) * PPQN * period;
+      // Start on the dream's next whole beat (the first pulse after a start is a downbeat). Pulses
+      // missed in a short stall (a long frame) go out at once, so a follower's count stays right;
+      // after a stall of more than a beat, start over on a whole beat.
+      if (next === null || next < now - PPQN * period) next = now + (Math.ceil(beat - 1e-9) - beat) * PPQN * period;
       const out: number[] = [];
       while (next < now + aheadMs) {
         out.push(next);

@@ -74,6 +74,9 @@ export const openMidiPorts = (env: MidiEnvironment, events: PortEvents): MidiPor
       const r = await requestAccess(env);
       if (closed) return;
       if (!r.ok) {
+        // Refused now: let go of what an earlier grant gave (the browser stops delivering anyway).
+        detach();
+        access = null;
         state = r.state;
         why = r.why;
         events.changed(null);
