@@ -92,6 +92,114 @@ export const catchUpSeconds = (m: Pick<StateMessage, 'clockAt'>, here: number, o
 export const SEQ_RESET_MS = 3000;
 
 
+/** Where the followed performer says the symphony plays, and whether on this device. */
+const createPlaceHeard = (device: string | undefined, changed: () => void) => {
+  let audio: AudioPlace = 'performer';
+  let devices: AudioDevices = 'all';
+  let here = false;
+  return {
+    audio: () => audio,
+    devices: () => devices,
+    here: () => here,
+    heard: (m: StateMessage) => {
+      if (m.audio === audio && JSON.stringify(m.devices) === JSON.stringify(devices)) return;
+      audio = m.audio;
+      devices = m.devices;
+      here = playsHere(audio, devices, device);
+      changed();
+    },
+  };
+};
+
+/** Which performer the device follows, and which of its messages are new (see startAudienceSync). */
+const createFollowing = (now: () => number) => {
+  let lastSeq = 0;
+  /** The performer followed ('' before the first state, or after it stood by). */
+  let lastFrom = '';
+  let lastTakeover = 0;
+  let lastHeard = Number.NEGATIVE_INFINITY;
+  let ignored = 0;
+  let other: { id: string; at: number } | null = null;
+  return {
+    /** A patch or params: only from the followed performer, and only newer than anything taken from it. */
+    takesNext: (m: { from: string; seq: number }): boolean => {
+      if (lastFrom === '' || m.from !== lastFrom || m.seq <= lastSeq) return false;
+      lastSeq = m.seq;
+      lastHeard = now();
+      return true;
+    },
+    /** A state: whether it is taken (its performer is then the one followed). */
+    takesState: (m: StateMessage): boolean => {
+      const t = now();
+      if (m.from === lastFrom) {
+        if (m.standby) {
+          // The followed performer stepped aside (another took over): follow whoever holds the room.
+          lastFrom = '';
+          ignored++;
+          return false;
+        }
+        // Older than the last one taken: ignored, unless the performer has said nothing newer for
+        // SEQ_RESET_MS (it counts again from somewhere lower, or the last seq was a bad one).
+        if (m.seq <= lastSeq && t - lastHeard < SEQ_RESET_MS) return false;
+      } else {
+        const free = lastFrom === '' || !(t - lastHeard < PERFORMER_SILENCE_MS);
+        if (m.standby || !(free || (m.takeover ?? 0) > lastTakeover)) {
+          ignored++;
+          other = { id: m.from, at: t };
+          return false;
+        }
+        if (other?.id === m.from) other = null;
+      }
+      lastFrom = m.from;
+      lastTakeover = m.takeover ?? 0;
+      lastSeq = m.seq;
+      lastHeard = t;
+      return true;
+    },
+    seq: () => lastSeq,
+    silence: () => now() - lastHeard,
+    following: () => (lastFrom === '' ? null : lastFrom),
+    ignored: () => ignored,
+    otherPerformer: () => (other && now() - other.at < PERFORMER_SILENCE_MS ? { id: other.id, lastHeardMs: now() - other.at } : null),
+  };
+};
+
+/**
+ * With frames: the last state taken, and the patches after it, wait for the next frame
+ * (STALE_FRAME_MS at most); a state holds the patches sent before it.
+ */
+const createFrameQueue = (apply: (taken: Taken) => void, applyPatch: (patch: Patch) => void) => {
+  let pending: Taken | null = null;
+  let patches: Patch[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const m = pending;
+    const waiting = patches;
+    pending = null;
+    patches = [];
+    if (m) apply(m);
+    for (const p of waiting) applyPatch(p);
+  };
+  return {
+    flush,
+    state: (taken: Taken) => {
+      pending = taken;
+      // The patches waiting were sent before this state: it holds them.
+      patches = [];
+      timer ??= setTimeout(flush, STALE_FRAME_MS);
+    },
+    patch: (patch: Patch) => {
+      patches.push(patch);
+      timer ??= setTimeout(flush, STALE_FRAME_MS);
+    },
+    stop: () => {
+      if (timer) clearTimeout(timer);
+    },
+  };
+};
+
 /**
  * An audience follows the performer: it asks for the state when it joins, takes every newer
  * state it hears, and keeps dreaming on its last state when the performer goes away. It never
@@ -116,19 +224,11 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const offset = options.offset ?? (() => 0);
   const frames = options.frames;
-  let lastSeq = 0;
-  /** The performer followed ('' before the first state, or after it stood by). */
-  let lastFrom = '';
-  let lastTakeover = 0;
-  let lastHeard = Number.NEGATIVE_INFINITY;
-  let ignored = 0;
-  let other: { id: string; at: number } | null = null;
-  let audio: AudioPlace = 'performer';
-  let devices: AudioDevices = 'all';
-  let here = false;
+  const follow = createFollowing(now);
   let catchUp = 0;
   let received = 0;
   const changed = listeners<[]>();
+  const place = createPlaceHeard(options.device, () => changed.emit((e) => console.error(e)));
   let paramsReceived = 0;
   const glider = startGlider(store, { now, ...(options.glideFrame ? { onFrame: options.glideFrame } : {}) });
   const apply = ({ m, dream }: Taken) => {
@@ -138,13 +238,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     // One advance: dream time moves in fixed steps however far it goes (src/model/timeline.ts).
     advance(store, catchUp);
     glider.replaced(m.seq);
-    const devicesChanged = JSON.stringify(m.devices) !== JSON.stringify(devices);
-    if (m.audio !== audio || devicesChanged) {
-      audio = m.audio;
-      devices = m.devices;
-      here = playsHere(audio, devices, options.device);
-      changed.emit((e) => console.error(e));
-    }
+    place.heard(m);
   };
   /** A patch: its fields merged into the dream where it stands (the base; the time past it kept). */
   const applyPatch = ({ seq, fields }: Patch) => {
@@ -153,27 +247,13 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
     glider.replaced(seq);
   };
   const decoder = new StateDecoder();
-  let pending: Taken | null = null;
-  /** Patches that came after the pending state (or with none pending), in order. */
-  let pendingPatches: Patch[] = [];
-  let pendingTimer: ReturnType<typeof setTimeout> | null = null;
-  const applyPending = () => {
-    if (pendingTimer) clearTimeout(pendingTimer);
-    pendingTimer = null;
-    const m = pending;
-    const patches = pendingPatches;
-    pending = null;
-    pendingPatches = [];
-    if (m) apply(m);
-    for (const p of patches) applyPatch(p);
-  };
-  const unsubscribeFrame = options.onFrame?.(applyPending);
+  const queue = createFrameQueue(apply, applyPatch);
+  const unsubscribeFrame = options.onFrame?.(queue.flush);
+  const takeState = options.onFrame ? queue.state : apply;
+  const takePatch = options.onFrame ? queue.patch : applyPatch;
   const unsubscribe = carrier.onMessage((m) => {
     if (m.kind === 'patch' || m.kind === 'params') {
-      // Only from the followed performer, and only newer than anything taken from it.
-      if (lastFrom === '' || m.from !== lastFrom || m.seq <= lastSeq) return;
-      lastSeq = m.seq;
-      lastHeard = now();
+      if (!follow.takesNext(m)) return;
       if (m.kind === 'params') {
         paramsReceived++;
         glider.target(m.values, m.seq);
@@ -182,73 +262,34 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       const fields = decoder.patch(m);
       if (!fields) return;
       received++;
-      if (!options.onFrame) {
-        applyPatch({ seq: m.seq, fields });
-        return;
-      }
-      pendingPatches.push({ seq: m.seq, fields });
-      pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
+      takePatch({ seq: m.seq, fields });
       return;
     }
-    if (m.kind !== 'state') return;
-    const t = now();
-    if (m.from === lastFrom) {
-      if (m.standby) {
-        // The followed performer stepped aside (another took over): follow whoever holds the room.
-        lastFrom = '';
-        ignored++;
-        return;
-      }
-      // Older than the last one taken: ignored, unless the performer has said nothing newer for
-      // SEQ_RESET_MS (it counts again from somewhere lower, or the last seq was a bad one).
-      if (m.seq <= lastSeq && t - lastHeard < SEQ_RESET_MS) return;
-    } else {
-      const takeover = m.takeover ?? 0;
-      const free = lastFrom === '' || !(t - lastHeard < PERFORMER_SILENCE_MS);
-      if (m.standby || !(free || takeover > lastTakeover)) {
-        ignored++;
-        other = { id: m.from, at: t };
-        return;
-      }
-      if (other?.id === m.from) other = null;
-    }
-    lastFrom = m.from;
-    lastTakeover = m.takeover ?? 0;
-    lastSeq = m.seq;
-    lastHeard = t;
+    if (m.kind !== 'state' || !follow.takesState(m)) return;
     // Without its acts known here (a device that just joined), wait for the next heartbeat.
     const dream = decoder.dream(m);
     if (!dream) return;
     received++;
-    if (!options.onFrame) {
-      apply({ m, dream });
-      return;
-    }
-    pending = { m, dream };
-    // The patches waiting were sent before this state: it holds them.
-    pendingPatches = [];
-    pendingTimer ??= setTimeout(applyPending, STALE_FRAME_MS);
+    takeState({ m, dream });
   });
   carrier.send({ kind: 'hello', protocol: PROTOCOL, id });
   const timer = setInterval(() => carrier.send({ kind: 'presence', protocol: PROTOCOL, id }), HEARTBEAT_MS);
   const leave = () => carrier.send({ kind: 'presence', protocol: PROTOCOL, id, leaving: true });
   if (typeof addEventListener === 'function') addEventListener('pagehide', leave);
   return {
-    seq: () => lastSeq,
-    silence: () => now() - lastHeard,
-    audioPlace: () => audio,
-    audioDevices: () => devices,
-    audioHere: () => here,
+    seq: follow.seq,
+    silence: follow.silence,
+    audioPlace: place.audio,
+    audioDevices: place.devices,
+    audioHere: place.here,
     lastCatchUp: () => catchUp,
     received: () => received,
     paramsReceived: () => paramsReceived,
     gliding: () => glider.active(),
-    following: () => (lastFrom === '' ? null : lastFrom),
-    ignored: () => ignored,
-    otherPerformer: () => (other && now() - other.at < PERFORMER_SILENCE_MS ? { id: other.id, lastHeardMs: now() - other.at } : null),
-    onChange: (fn) => {
-      return changed.add(fn);
-    },
+    following: follow.following,
+    ignored: follow.ignored,
+    otherPerformer: follow.otherPerformer,
+    onChange: changed.add,
     stop: () => {
       clearInterval(timer);
       if (typeof removeEventListener === 'function') removeEventListener('pagehide', leave);
@@ -256,7 +297,7 @@ export const startAudienceSync = (store: DreamStore, carrier: Carrier, id: strin
       unsubscribe();
       unsubscribeFrame?.();
       glider.stop();
-      if (pendingTimer) clearTimeout(pendingTimer);
+      queue.stop();
       changed.clear();
     },
   };
