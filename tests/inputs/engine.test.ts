@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { createMappingEngine, MappingProblemsError, STORAGE_KEY } from '../../src/inputs/mappings/engine.ts';
+
+import { controlEvents, freshCc14 } from '../../src/inputs/midi/events.ts';
+import { feedbackSends } from '../../src/inputs/midi/feedback.ts';
+import { parseMessage } from '../../src/inputs/midi/parse.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
+import type { BusEntry } from '../../src/runtime/runtime.ts';
+import { createDreamStore } from '../../src/store/dream-store.ts';
+import { fixtureState } from '../model/fixture.ts';
+
+const memory = () => {
+  const items = new Map<string, string>();
+  return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
+};
+
+const make = (storage = memory()) => {
+  const store = createDreamStore(fixtureState());
+  const runtime = createRuntime(store);
+  runtime.clock.pause();
+  const entries: BusEntry[] = [];
+  runtime.onEntry((e) => entries.push(e));
+  const said: string[] = [];
+  const taps: string[] = [];
+  const engine = createMappingEngine(runtime, { storage, say: (m) => said.push(m), tap: (s) => taps.push(s), now: () => 0 });
+  const dream = () => store.getState().dream;
+  /** MIDI bytes from port 'Box' through the parser, then a clock step of 0 (continuous values apply at a step). */
+  const cc14 = freshCc14();
+  const midi = (...messages: number[][]) => {
+    for (const m of messages) for (const msg of parseMessage(m)) for (const e of controlEvents(msg, 'Box', cc14)) engine.control(e);
+    runtime.clock.step(0);
+  };
+  return { store, runtime, engine, entries, said, taps, dream, midi, storage };
+};
+
+describe('the mapping engine, with the real runtime', () => {
+  it('a CC drives a parameter through modulate (source midi), in its range, with its curve', () => {
+    const { engine, midi, dream, entries } = make();
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 7 }, target: 'mood.valence' });
+    midi([0xb0, 7, 127]);
+    expect(dream().mood.valence).toBeCloseTo(1, 6);
+    midi([0xb0, 7, 0]);
+    expect(dream().mood.valence).toBeCloseTo(-1, 6);
+    const m = engine.add({ source: { kind: 'midi', type: 'cc', channel: 2, number: 7 }, target: 'depth', min: 0.2, max: 0.6, curve: 'exp', invert: true });
+    midi([0xb1, 7, 0]);
+    expect(dream().depth).toBeCloseTo(0.6, 6);
+    expect(engine.list().find((x) => x.id === m.id)!.last).toMatchObject({ raw: 0, value: 0.6 });
+    const tracks = entries.flatMap((e) => (e.action.type === 'sweep' ? e.action.tracks : e.action.type === 'modulate' ? [{ source: e.source, path: e.action.path }] : []));
+    expect(tracks.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.source === 'midi')).toBe(true);
+  });
+
+  it('14-bit CC and pitch bend are 14-bit; a port-less mapping takes any port, a port mapping only its own', () => {
+    const { engine, midi, dream } = make();
+    engine.add({ source: { kind: 'midi', type: 'cc14', channel: 1, number: 1, port: 'Box' }, target: 'unity' });
+    engine.add({ source: { kind: 'midi', type: 'pitchbend', channel: 3, port: 'Other' }, target: 'depth' });
+    midi([0xb0, 1, 0x20], [0xb0, 33, 0x01]);
+    expect(dream().unity).toBeCloseTo(((0x20 << 7) | 1) / 16383, 5);
+    const before = dream().depth;
+    midi([0xe2, 0x7f, 0x7f]);
+    expect(dream().depth).toBe(before);
+  });
+
+  it('relative encoders step from where the target is', () => {
+    const { engine, midi, dream, runtime } = make();
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 16, encoding: 'relative-twos' }, target: 'unity' });
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 17, encoding: 'relative-offset' }, target: 'unity' });
+    runtime.act({ type: 'set', path: 'unity', value: 0.5 }, 'script');
+    midi([0xb0, 16, 3]);
+    expect(dream().unity).toBeCloseTo(0.5 + 3 / 128, 5);
+    midi([0xb0, 16, 126]);
+    expect(dream().unity).toBeCloseTo(0.5 + 1 / 128, 5);
+    midi([0xb0, 17, 61]);
+    expect(dream().unity).toBeCloseTo(0.5 - 2 / 128, 5);
+  });
+
+  it('actions fire on a press: a note on, a CC crossing 64 upward, every program change; taps go to the tap', () => {
+    const { engine, midi, entries, taps, dream } = make();
+    engine.add({ source: { kind: 'midi', type: 'note', channel: 10, number: 36 }, target: { action: 'glitch' } });
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 64 }, target: { action: 'fracture', amount: 0.5 } });
+    engine.add({ source: { kind: 'midi', type: 'program', channel: 1, number: 4 }, target: { action: 'act', to: 'next' } });
+    engine.add({ source: { kind: 'midi', type: 'note', channel: 10, number: 40 }, target: { action: 'tap' } });
+    midi([0x99, 36, 100], [0x89, 36, 0], [0x99, 36, 1]);
+    midi([0xb0, 64, 127], [0xb0, 64, 100], [0xb0, 64, 0], [0xb0, 64, 70]);
+    midi([0xc0, 4], [0xc0, 4]);
+    midi([0x99, 40, 100]);
+    expect(entries.filter((e) => e.action.type !== 'sweep' && e.action.type !== 'modulate').map((e) => [e.source, e.action.type])).toEqual([
+      ['midi', 'glitch'],
+      ['midi', 'glitch'],
+      ['midi', 'fracture'],
+      ['midi', 'fracture'],
+      ['midi', 'act'],
+      ['midi', 'act'],
+    ]);
+    expect(taps).toEqual(['midi']);
+    expect(dream().show.index).toBe(2);
+  });
+
+  it('learn maps the next control; it rejects on cancelLearn, after its time, and for a target that cannot be mapped', async () => {
+    const { engine, midi } = make();
+    const learned = engine.learn('mood.arousal');
+    expect(engine.learning()).toBe('mood.arousal');
+    midi([0xb0, 9, 10]);
+    await expect(learned).resolves.toMatchObject({ source: { kind: 'midi', type: 'cc', channel: 1, number: 9, port: 'Box' }, target: 'mood.arousal' });
+    const cancelled = engine.learn({ action: 'panic' });
+    engine.cancelLearn();
+    await expect(cancelled).rejects.toThrow(/cancelled/);
+    await expect(engine.learn('depth', 20)).rejects.toThrow(/no control moved/);
+    // A target that cannot be mapped is refused when the control comes.
+    const safety = engine.learn('safety.flashGuard');
+    midi([0xb0, 10, 10]);
+    await expect(safety).rejects.toThrow(/cannot be mapped/);
+    expect(engine.learning()).toBeNull();
+  });
+
+  it('profiles: export, import (replace or merge), problems with paths and nothing changed, kept in storage across engines', () => {
+    const storage = memory();
+    const a = make(storage);
+    a.engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 1 }, target: 'depth', takeover: 'pickup' });
+    a.engine.add({ source: { kind: 'osc', address: '/fader/1' }, target: 'unity' });
+    const profile = a.engine.export();
+    expect(profile).toMatchObject({ format: 'dreamscape-mappings', version: 1 });
+    expect(JSON.parse(storage.items.get(STORAGE_KEY)!)).toEqual(profile);
+    const b = make(storage);
+    expect(b.engine.export()).toEqual(profile);
+    let problems: { path: string }[] = [];
+    try {
+      b.engine.import({ ...profile, mappings: [...profile.mappings, { source: { kind: 'midi', type: 'cc14', channel: 0, number: 40 }, target: 'safety.flashGuard' }] });
+    } catch (err) {
+      expect(err).toBeInstanceOf(MappingProblemsError);
+      problems = (err as MappingProblemsError).problems;
+    }
+    expect(problems.map((p) => p.path)).toContain('$.mappings[2].source.channel');
+    expect(b.engine.export()).toEqual(profile);
+    b.engine.import({ format: 'dreamscape-mappings', version: 1, mappings: [{ source: { kind: 'midi', type: 'note', channel: 1, number: 1 }, target: { action: 'panic' } }] }, { merge: true });
+    expect(b.engine.list()).toHaveLength(3);
+    b.engine.import({ format: 'dreamscape-mappings', version: 1, mappings: [] });
+    expect(b.engine.list()).toHaveLength(0);
+  });
+
+  it('feedback: each mapped CC where the dream is, only what changed', () => {
+    const { engine, runtime } = make();
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 2, number: 7, port: 'Box' }, target: 'unity' });
+    engine.add({ source: { kind: 'midi', type: 'cc14', channel: 1, number: 1 }, target: 'depth' });
+    engine.add({ source: { kind: 'midi', type: 'note', channel: 1, number: 1 }, target: 'depth' });
+    const sent = new Map<string, number>();
+    runtime.act({ type: 'set', path: 'unity', value: 1 }, 'script');
+    runtime.act({ type: 'set', path: 'depth', value: 0.5 }, 'script');
+    const first = feedbackSends(engine.list(), (m) => engine.positionOf(m), sent);
+    expect(first).toEqual([
+      { port: 'Box', bytes: [0xb1, 7, 127] },
+      { port: undefined, bytes: [0xb0, 1, 64, 0xb0, 33, 0] },
+    ]);
+    expect(feedbackSends(engine.list(), (m) => engine.positionOf(m), sent)).toEqual([]);
+    runtime.act({ type: 'set', path: 'unity', value: 0 }, 'script');
+    expect(feedbackSends(engine.list(), (m) => engine.positionOf(m), sent)).toEqual([{ port: 'Box', bytes: [0xb1, 7, 0] }]);
+  });
+});
+
