@@ -1,5 +1,5 @@
 import { errors, nkeyAuthenticator, wsconnect } from '@nats-io/nats-core';
-import type { Authenticator, NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
+import type { Authenticator, Msg, NatsConnection, WsSocketFactory } from '@nats-io/nats-core';
 import type { CredentialSource } from '../app/credential.ts';
 import { observable, PROTOCOL, subjects } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
@@ -75,6 +75,91 @@ const credentialAuthenticator =
 export const RECONNECT_TIME_WAIT_MS = 500;
 export const RECONNECT_JITTER_MS = 1000;
 
+const connectOptions = (options: RelayOptions): Parameters<typeof wsconnect>[0] => ({
+  servers: options.url,
+  ...(options.user !== undefined ? { user: options.user } : {}),
+  ...(options.pass !== undefined ? { pass: options.pass } : {}),
+  ...(options.nkey !== undefined ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.nkey)) } : {}),
+  ...(options.credential !== undefined ? { authenticator: credentialAuthenticator(options.credential) } : {}),
+  ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}),
+  name: options.name ?? `dreamscape ${options.role}`,
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: options.reconnectTimeWait ?? RECONNECT_TIME_WAIT_MS,
+  reconnectJitter: options.reconnectJitter ?? RECONNECT_JITTER_MS,
+  reconnectJitterTLS: options.reconnectJitter ?? RECONNECT_JITTER_MS,
+  waitOnFirstConnect: true,
+  ignoreAuthErrorAbort: true,
+  // A phone that drops off Wi-Fi leaves a half-open socket: find out within ~10 s.
+  pingInterval: 5000,
+  maxPingOut: 2,
+  noEcho: true,
+});
+
+/** The link's state from the connection's status events. */
+const followStatus = async (conn: NatsConnection, update: (patch: Partial<LinkInfo>) => void, connects: () => number) => {
+  for await (const s of conn.status()) {
+    switch (s.type) {
+      case 'disconnect':
+      case 'staleConnection':
+        update({ state: 'reconnecting' });
+        break;
+      case 'reconnect':
+        update({ state: 'connected', connects: connects() + 1, error: null });
+        break;
+      case 'error':
+        // A clock answer later than the relay allows (the page was busy for seconds, loading
+        // or drawing) is refused too: it was of no use to anyone by then, and it is no alarm.
+        if (s.error instanceof errors.PermissionViolationError && /Publish to "_INBOX\./.test(s.error.message)) break;
+        if (s.error instanceof errors.PermissionViolationError || s.error instanceof errors.AuthorizationError) update({ refused: s.error.message });
+        else update({ error: s.error.message });
+        break;
+      case 'close':
+        update({ state: 'closed' });
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+/** States from the relay, checked (size, then shape) before anyone hears them. */
+const stateCallback = (hear: (m: SyncMessage) => void, update: (patch: Partial<LinkInfo>) => void) => (err: Error | null, msg: Msg) => {
+  if (err) {
+    update({ refused: err.message });
+    return;
+  }
+  const checked = checkBytes(msg.data, MAX_STATE_BYTES, checkSyncMessage);
+  if (!checked.ok) {
+    reportDropped('state from the relay', checked.rejection);
+    return;
+  }
+  hear(checked.value);
+};
+
+/** The performer's side of the devices' clock pings: checked (size, reply subject, shape) before they are answered. */
+const clockCallback =
+  (getAnswer: () => ((r: ClockRequest) => ClockReply | null) | null, update: (patch: Partial<LinkInfo>) => void) =>
+  (err: Error | null, msg: Msg) => {
+    if (err) {
+      update({ refused: err.message });
+      return;
+    }
+    const answer = getAnswer();
+    if (!answer) return;
+    // Anonymous devices: the size before parsing, the reply subject, then the request.
+    if (!msg.reply || !INBOX_PATTERN.test(msg.reply)) {
+      reportDropped('clock request', { message: `reply subject ${msg.reply ? JSON.stringify(msg.reply.slice(0, 40)) : '(none)'} is not an _INBOX. subject`, path: 'reply' });
+      return;
+    }
+    const checked = checkBytes(msg.data, MAX_CLOCK_BYTES, checkClockRequest);
+    if (!checked.ok) {
+      reportDropped('clock request', checked.rejection);
+      return;
+    }
+    const reply = answer(checked.value);
+    if (reply) msg.respond(encode(reply));
+  };
+
 export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
   const subject = subjects(options.room);
   const link = observable<LinkInfo>({ carrier: 'relay', relay: options.url, state: 'connecting', since: Date.now(), connects: 0, refused: null, error: null });
@@ -102,25 +187,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     }) ?? (() => undefined);
 
   const start = async () => {
-    const conn = await wsconnect({
-      servers: options.url,
-      ...(options.user !== undefined ? { user: options.user } : {}),
-      ...(options.pass !== undefined ? { pass: options.pass } : {}),
-      ...(options.nkey !== undefined ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.nkey)) } : {}),
-      ...(options.credential !== undefined ? { authenticator: credentialAuthenticator(options.credential) } : {}),
-      ...(options.wsFactory ? { wsFactory: options.wsFactory } : {}),
-      name: options.name ?? `dreamscape ${options.role}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: options.reconnectTimeWait ?? RECONNECT_TIME_WAIT_MS,
-      reconnectJitter: options.reconnectJitter ?? RECONNECT_JITTER_MS,
-      reconnectJitterTLS: options.reconnectJitter ?? RECONNECT_JITTER_MS,
-      waitOnFirstConnect: true,
-      ignoreAuthErrorAbort: true,
-      // A phone that drops off Wi-Fi leaves a half-open socket: find out within ~10 s.
-      pingInterval: 5000,
-      maxPingOut: 2,
-      noEcho: true,
-    });
+    const conn = await wsconnect(connectOptions(options));
     if (closed) {
       await conn.close();
       return;
@@ -130,46 +197,9 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
     resolveReady();
     // Devices follow the states; the performer hears them too, to know of another performer in
     // the room (noEcho: never its own).
-    conn.subscribe(subject.state, {
-      callback: (err, msg) => {
-        if (err) {
-          update({ refused: err.message });
-          return;
-        }
-        const checked = checkBytes(msg.data, MAX_STATE_BYTES, checkSyncMessage);
-        if (!checked.ok) {
-          reportDropped('state from the relay', checked.rejection);
-          return;
-        }
-        received.emit(checked.value, (e) => console.error(e));
-      },
-    });
+    conn.subscribe(subject.state, { callback: stateCallback((m) => received.emit(m, (e) => console.error(e)), update) });
     if (answer) subscribeClock(conn);
-    void (async () => {
-      for await (const s of conn.status()) {
-        switch (s.type) {
-          case 'disconnect':
-          case 'staleConnection':
-            update({ state: 'reconnecting' });
-            break;
-          case 'reconnect':
-            update({ state: 'connected', connects: link.get().connects + 1, error: null });
-            break;
-          case 'error':
-            // A clock answer later than the relay allows (the page was busy for seconds, loading
-            // or drawing) is refused too: it was of no use to anyone by then, and it is no alarm.
-            if (s.error instanceof errors.PermissionViolationError && /Publish to "_INBOX\./.test(s.error.message)) break;
-            if (s.error instanceof errors.PermissionViolationError || s.error instanceof errors.AuthorizationError) update({ refused: s.error.message });
-            else update({ error: s.error.message });
-            break;
-          case 'close':
-            update({ state: 'closed' });
-            break;
-          default:
-            break;
-        }
-      }
-    })();
+    void followStatus(conn, update, () => link.get().connects);
     void conn.closed().then((err) => update({ state: 'closed', ...(err ? { error: err.message } : {}) }));
   };
 
@@ -177,27 +207,7 @@ export const createNatsCarrier = (options: RelayOptions): NatsCarrier => {
   const subscribeClock = (conn: NatsConnection) => {
     if (clockSubscribed) return;
     clockSubscribed = true;
-    conn.subscribe(subject.clock, {
-      callback: (err, msg) => {
-        if (err) {
-          update({ refused: err.message });
-          return;
-        }
-        if (!answer) return;
-        // Anonymous devices: the size before parsing, the reply subject, then the request.
-        if (!msg.reply || !INBOX_PATTERN.test(msg.reply)) {
-          reportDropped('clock request', { message: `reply subject ${msg.reply ? JSON.stringify(msg.reply.slice(0, 40)) : '(none)'} is not an _INBOX. subject`, path: 'reply' });
-          return;
-        }
-        const checked = checkBytes(msg.data, MAX_CLOCK_BYTES, checkClockRequest);
-        if (!checked.ok) {
-          reportDropped('clock request', checked.rejection);
-          return;
-        }
-        const reply = answer(checked.value);
-        if (reply) msg.respond(encode(reply));
-      },
-    });
+    conn.subscribe(subject.clock, { callback: clockCallback(() => answer, update) });
   };
 
   start().catch((e: unknown) => update({ state: 'closed', error: e instanceof Error ? e.message : String(e) }));
