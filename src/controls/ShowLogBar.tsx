@@ -6,6 +6,7 @@ import type { ActMarks } from '../log/show-file.ts';
 import type { ReplayStatus } from '../log/show-log-module.ts';
 import './show-log.css';
 import { download } from './download.ts';
+import { RenderVideoButton } from './RenderVideoDialog.tsx';
 
 /** m:ss.s of dream time. */
 const clockText = (t: number): string => {
@@ -63,6 +64,7 @@ export const ShowLogBar = () => {
           }}
         />
       </label>
+      <RenderVideoButton />
       {status.playing ? <span className="show-replaying">replaying</span> : null}
       {status.playing ? <ReplayStrip status={status} /> : null}
     </section>

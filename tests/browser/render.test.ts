@@ -338,4 +338,30 @@ describe('renderVideo', () => {
     expect(message).toMatch(/^RenderCodecError: this browser cannot encode H\.264 \(avc\) at 800x450/);
     expect(message).toContain('it can encode VP9');
   });
+
+  it('the performer view: Render video… opens a dialog with the options and a progress bar, and the file is saved when done', async () => {
+    page ??= await openPaused('render-a');
+    // The side column needs more room than 640x360.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: `${OUT}/performer-view.png` });
+    await page.getByTestId('render-video').click();
+    const dialog = page.getByTestId('render-video-dialog');
+    await dialog.getByLabel('size').selectOption('640x360');
+    await dialog.getByLabel('to (s)').fill('1');
+    await dialog.getByLabel('format').selectOption('webm');
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('render-video-start').click();
+    await page.getByTestId('render-video-progress').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${OUT}/dialog-progress.png` });
+    const file = await download;
+    const saved = `${OUT}/${file.suggestedFilename()}`;
+    await file.saveAs(saved);
+    const result = await page.getByTestId('render-video-result').textContent();
+    await page.screenshot({ path: `${OUT}/dialog-done.png` });
+    console.log(`dialog: ${result}; ${saved}, ${readFileSync(saved).length} bytes`);
+    expect(file.suggestedFilename()).toMatch(/^dream-temple-\d{4}-\d{2}-\d{2}-\d{4}\.webm$/);
+    expect(result).toMatch(/30 frames, 1\.0 s/);
+    // WebM's EBML magic.
+    expect([...readFileSync(saved).subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  });
 });
