@@ -251,6 +251,41 @@ export const regionOf = (x: number, y: number, dreamers: number, seed: number): 
   return Math.min(k - 1, Math.floor(s * k));
 };
 
+/** Voronoi: the diagonal of every quad the picked sites touch, computed once. */
+const voronoiDiagonals = (lattice: Lattice, sites: Uint32Array, px: Float32Array, py: Float32Array, tiles: number, seed: number): Uint8Array => {
+  const { cols } = lattice;
+  const diag = new Uint8Array(px.length);
+  const done = new Uint8Array(px.length);
+  for (let t = 0; t < tiles; t++) {
+    const k = sites[t]!;
+    // The four quads around the site: NE, NW, SW, SE (by their lower-left corners).
+    for (let a = 0; a < 4; a++) {
+      const q = a === 0 ? k : a === 1 ? k - 1 : a === 2 ? k - 1 - cols : k - cols;
+      if (done[q]) continue;
+      done[q] = 1;
+      diag[q] = quadDiagonal(lattice, px, py, q, seed);
+    }
+  }
+  return diag;
+};
+
+/** The rim of a grid square or a hexagon of size h around (cx, cy). */
+const regularRim = (pattern: Pattern, cx: number, cy: number, h: number, rimX: Float64Array, rimY: Float64Array): void => {
+  if (pattern === 'grid') {
+    const s = h / 2;
+    rimX[0] = cx + s; rimY[0] = cy - s;
+    rimX[1] = cx + s; rimY[1] = cy + s;
+    rimX[2] = cx - s; rimY[2] = cy + s;
+    rimX[3] = cx - s; rimY[3] = cy - s;
+    return;
+  }
+  const R = h / SQRT3;
+  for (let a = 0; a < 6; a++) {
+    rimX[a] = cx + R * HEX_COS[a]!;
+    rimY[a] = cy + R * HEX_SIN[a]!;
+  }
+};
+
 /** Build the mosaic's layout. Deterministic per options; a few hundred ms at 262,144 tiles. */
 export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout => {
   const tiles = Math.max(1, Math.floor(options.tiles));
@@ -260,22 +295,7 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
   const { lattice, sites, px, py } = pickSites(tiles, pattern, seed);
   const { cols, h } = lattice;
 
-  // Voronoi: the diagonal of every quad the picked sites touch, computed once.
-  let diag: Uint8Array | null = null;
-  if (pattern === 'voronoi') {
-    diag = new Uint8Array(px.length);
-    const done = new Uint8Array(px.length);
-    for (let t = 0; t < tiles; t++) {
-      const k = sites[t]!;
-      // The four quads around the site: NE, NW, SW, SE (by their lower-left corners).
-      for (let a = 0; a < 4; a++) {
-        const q = a === 0 ? k : a === 1 ? k - 1 : a === 2 ? k - 1 - cols : k - cols;
-        if (done[q]) continue;
-        done[q] = 1;
-        diag[q] = quadDiagonal(lattice, px, py, q, seed);
-      }
-    }
-  }
+  const diag = pattern === 'voronoi' ? voronoiDiagonals(lattice, sites, px, py, tiles, seed) : null;
 
   // Sides per tile, then the totals.
   const sides = new Uint8Array(tiles);
@@ -307,21 +327,8 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
     let cx = px[k]!;
     let cy = py[k]!;
     const n = sides[t]!;
-    if (pattern === 'grid') {
-      const s = h / 2;
-      rimX[0] = cx + s; rimY[0] = cy - s;
-      rimX[1] = cx + s; rimY[1] = cy + s;
-      rimX[2] = cx - s; rimY[2] = cy + s;
-      rimX[3] = cx - s; rimY[3] = cy - s;
-    } else if (pattern === 'hex') {
-      const R = h / SQRT3;
-      for (let a = 0; a < 6; a++) {
-        rimX[a] = cx + R * HEX_COS[a]!;
-        rimY[a] = cy + R * HEX_SIN[a]!;
-      }
-    } else {
-      shardRim(k, cols, px, py, diag!, rimX, rimY);
-    }
+    if (pattern === 'voronoi') shardRim(k, cols, px, py, diag!, rimX, rimY);
+    else regularRim(pattern, cx, cy, h, rimX, rimY);
     // Fan from the rim's mean point: a shard's rim is star-shaped about it even where the
     // jittered site sits off to one side.
     if (pattern === 'voronoi') {
