@@ -50,6 +50,9 @@ export const mappingSchema = z.strictObject({
   curve: z.enum(CURVES).optional().describe('linear (default), exp (fine at the bottom), s (fine at both ends)'),
   takeover: z.enum(TAKEOVERS).optional().describe('none (default: jump), pickup (wait for the control to reach the value), scale (converge), as Ableton Live names them'),
   invert: z.boolean().optional(),
+  attack: z.number().min(0).max(10_000).optional().describe('smoothing as the control rises: a time constant in ms (0 or none: at once); for sound features'),
+  release: z.number().min(0).max(10_000).optional().describe('smoothing as the control falls: a time constant in ms (0 or none: at once); for sound features'),
+  gate: z.number().min(0).max(1).optional().describe('below this position the control reads 0 (a hit does not fire), above it the rest of its travel is 0..1; for sound features'),
 });
 
 export const profileSchema = z.strictObject({

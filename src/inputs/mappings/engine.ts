@@ -6,8 +6,8 @@ import type { Problem } from '../../model/preset.ts';
 import { issuesToProblems } from '../../model/preset.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { listeners } from '../../runtime/listeners.ts';
-import { freshTakeover, relativeSteps, STEP_OF_TRAVEL, takeover, toPosition, toValue } from './response.ts';
-import type { Range, TakeoverState } from './response.ts';
+import { freshEnvelope, freshTakeover, relativeSteps, shape, STEP_OF_TRAVEL, takeover, toPosition, toValue } from './response.ts';
+import type { EnvelopeState, Range, TakeoverState } from './response.ts';
 
 /**
  * One mapping system for every source. An input (MIDI, OSC, the sound the dream hears) turns what
@@ -27,6 +27,8 @@ export interface ControlEvent {
   raw: number;
   /** A press: a note on, a CC at or above 64, a program change, a hit. */
   pressed: boolean;
+  /** When it happened (ms; a sound feature's audio time): the clock of a mapping's attack and release. Default now. */
+  at?: number;
 }
 
 export interface MappingView extends Mapping {
@@ -60,6 +62,7 @@ interface Live {
   mapping: Mapping;
   key: string;
   takeover: TakeoverState;
+  envelope: EnvelopeState;
   down: boolean;
   last: MappingView['last'];
 }
@@ -145,7 +148,7 @@ export class MappingEngine {
     const old = this.live[i];
     if (!old) throw new DreamInputError(`no mapping '${id}'`);
     const m = { ...this.check({ ...old.mapping, ...patch, id: undefined }), id };
-    this.live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: old.last };
+    this.live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: old.last };
     this.save();
     return m;
   }
@@ -314,7 +317,7 @@ export class MappingEngine {
   }
 
   private addChecked(m: Mapping): Mapping {
-    this.live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), down: false, last: null });
+    this.live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: null });
     return m;
   }
 
@@ -328,18 +331,23 @@ export class MappingEngine {
     const m = l.mapping;
     const source = TAG[m.source.kind];
     if (typeof m.target !== 'string') {
-      // Actions fire on a press: a note on, a CC crossing 64 upward, every program change, a hit.
+      // Actions fire on a press: a note on, a CC crossing 64 upward, every program change, a hit
+      // (one that clears the mapping's gate).
       const program = m.source.kind === 'midi' && m.source.type === 'program';
-      const rising = e.pressed && (!l.down || program);
-      l.down = e.pressed;
+      const pressed = e.pressed && (m.gate === undefined || e.position >= m.gate);
+      const rising = pressed && (!l.down || program);
+      l.down = pressed;
       if (rising) l.last = { raw: e.raw, value: fire(this.runtime, this.deps, m.target, source), at: this.now() };
       return;
     }
+    // The listen input follows the beat with tempo actions itself (src/inputs/listen/follow.ts).
+    if (m.source.kind === 'listen' && m.source.feature === 'beat' && m.target === 'tempo') return;
     const { range, resolved } = this.rangeOf(m, m.target);
     const current = toPosition(m, range, getParam(this.runtime.store.getState().dream, resolved) as number);
+    const shaped = m.attack !== undefined || m.release !== undefined || m.gate !== undefined ? shape(m, l.envelope, e.position, e.at ?? this.now()) : e.position;
     const encoding = m.source.kind === 'midi' ? m.source.encoding : undefined;
     const relative = encoding === 'relative-twos' || encoding === 'relative-offset';
-    const x = relative ? Math.min(1, Math.max(0, current + relativeSteps(encoding, e.raw) * STEP_OF_TRAVEL)) : takeover(m.takeover, l.takeover, e.position, current);
+    const x = relative ? Math.min(1, Math.max(0, current + relativeSteps(encoding, e.raw) * STEP_OF_TRAVEL)) : takeover(m.takeover, l.takeover, shaped, current);
     if (x === null) {
       l.last = { raw: e.raw, value: 'waiting for pickup', at: this.now() };
       return;

@@ -113,3 +113,31 @@ export const relativeSteps = (encoding: 'relative-twos' | 'relative-offset', raw
 
 /** One encoder step moves the target by this much of its travel. */
 export const STEP_OF_TRAVEL = 1 / 128;
+
+/** A mapping's smoothing: the shaped position and when it was last updated (ms). */
+export interface EnvelopeState {
+  y: number | null;
+  at: number;
+}
+
+export const freshEnvelope = (): EnvelopeState => ({ y: null, at: 0 });
+
+/**
+ * The gate, then attack and release (one-pole, time constants in ms), applied to a position
+ * before the mapping's range and curve: a sound feature's jitter smoothed the way a performer
+ * asks, and its floor cut off. Mutates `state`; `now` in ms.
+ */
+export const shape = (m: Pick<Mapping, 'attack' | 'release' | 'gate'>, state: EnvelopeState, x: number, now: number): number => {
+  const g = m.gate ?? 0;
+  const gated = g <= 0 ? clamp01(x) : x < g ? 0 : g >= 1 ? 1 : clamp01((x - g) / (1 - g));
+  if (state.y === null || (!m.attack && !m.release)) {
+    state.y = gated;
+    state.at = now;
+    return gated;
+  }
+  const dt = Math.max(0, now - state.at);
+  state.at = now;
+  const tau = gated > state.y ? (m.attack ?? 0) : (m.release ?? 0);
+  state.y = tau <= 0 ? gated : state.y + (gated - state.y) * (1 - Math.exp(-dt / tau));
+  return state.y;
+};
