@@ -399,6 +399,48 @@ const rotate = async (args: RelayArgs & { secretFile: string }): Promise<number>
   return 1;
 };
 
+/** --rotate: its exit code (2 when it could not even try). */
+const rotateOrFail = async (args: RelayArgs, info: (s: string) => void): Promise<number> => {
+  try {
+    return await rotate(args as RelayArgs & { secretFile: string });
+  } catch (e) {
+    info(`relay --rotate: ${(e as Error).message}`);
+    return 2;
+  }
+};
+
+/** The secret: from --secret-file (checked before anything starts), else fresh for this run. */
+const secretOrExit = (args: RelayArgs, kind: SecretKind, info: (s: string) => void): PerformerSecret => {
+  try {
+    if (args.secretFile === undefined) return freshSecret(kind);
+    const read = readOrCreateSecret(args.secretFile, kind);
+    info(read.created ? `relay: wrote a fresh performer secret into ${args.secretFile} (mode 600); later runs reuse it` : `relay: the performer's secret is from ${args.secretFile}`);
+    return read;
+  } catch (e) {
+    info(`relay: ${(e as Error).message}`);
+    process.exit(2);
+  }
+};
+
+/** Build the app when asked to, or when there is no build yet. */
+const ensureBuilt = async (args: RelayArgs, info: (s: string) => void) => {
+  if (!args.build && existsSync(join(args.dist, 'index.html'))) return;
+  info(`relay: building the app into ${args.dist} …`);
+  const { build } = await import('vite');
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: args.dist, emptyOutDir: true } });
+};
+
+/**
+ * The port asked for when it is free, else 0. Port 0: the server picks a free one itself when it
+ * listens (no window for another program to take a port found free a moment before).
+ */
+const portOrAny = async (host: string, wanted: number, info: (s: string) => void): Promise<number> => {
+  const port = wanted === 0 ? 0 : await portFree(host, wanted);
+  if (port >= 0) return port;
+  info(`relay: port ${wanted} is taken; using a free one`);
+  return 0;
+};
+
 const main = async () => {
   let args: RelayArgs;
   try {
@@ -409,47 +451,15 @@ const main = async () => {
   }
   const info = (s: string) => process.stderr.write(`${s}\n`);
   const kind: SecretKind = args.nkey ? 'nkey' : 'password';
-  if (args.rotate) {
-    try {
-      process.exit(await rotate(args as RelayArgs & { secretFile: string }));
-    } catch (e) {
-      info(`relay --rotate: ${(e as Error).message}`);
-      process.exit(2);
-    }
-  }
-  // The secret: from --secret-file (checked before anything starts), else fresh for this run.
-  let performerSecret: PerformerSecret;
-  try {
-    if (args.secretFile !== undefined) {
-      const read = readOrCreateSecret(args.secretFile, kind);
-      performerSecret = read;
-      info(read.created ? `relay: wrote a fresh performer secret into ${args.secretFile} (mode 600); later runs reuse it` : `relay: the performer's secret is from ${args.secretFile}`);
-    } else performerSecret = freshSecret(kind);
-  } catch (e) {
-    info(`relay: ${(e as Error).message}`);
-    process.exit(2);
-  }
-  if (args.build || !existsSync(join(args.dist, 'index.html'))) {
-    info(`relay: building the app into ${args.dist} …`);
-    const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn', build: { outDir: args.dist, emptyOutDir: true } });
-  }
+  if (args.rotate) process.exit(await rotateOrFail(args, info));
+  let performerSecret = secretOrExit(args, kind, info);
+  await ensureBuilt(args, info);
   // The server's credentials: the performer's (password or nkey), and a fresh throwaway for the
   // other kind (nobody has it). Made or read after the build: they cannot end up in the bundle.
   const serverCredentials = (s: PerformerSecret) => ({ secret: s.kind === 'password' ? s.value : newSecret(), nkey: s.kind === 'nkey' ? nkeyFromSeed(s.value) : newNkey() });
   let { secret, nkey } = serverCredentials(performerSecret);
-  // Port 0: the server picks a free one itself when it listens (no window for another program to
-  // take a port found free a moment before).
-  let port = args.port === 0 ? 0 : await portFree(args.host, args.port);
-  if (port < 0) {
-    info(`relay: port ${args.port} is taken; using a free one`);
-    port = 0;
-  }
-  let wsPort = args.wsPort === 0 ? 0 : await portFree(args.host, args.wsPort);
-  if (wsPort < 0) {
-    info(`relay: port ${args.wsPort} is taken; using a free one`);
-    wsPort = 0;
-  }
+  let port = await portOrAny(args.host, args.port, info);
+  let wsPort = await portOrAny(args.host, args.wsPort, info);
   let relay: RelayServer = await startRelayServer({ room: args.room, host: args.host, wsPort, secret, nkey, echo: args.verbose });
   // A restart of nats-server takes the same port again.
   wsPort = relay.wsPort;
