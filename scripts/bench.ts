@@ -1,4 +1,4 @@
-// npm run bench [-- --json FILE] [--quick] [--script-only] [--only bundle]
+// npm run bench [-- --json FILE] [--quick] [--script-only] [--only bundle|midi]
 // Builds the app, serves the production build on 127.0.0.1, drives headless Chromium and prints
 // a table of frame rate, frame time, draw calls, script time per frame, start-up, bundle size,
 // offline audio speed and sync latency, each frame figure also as a ratio to a bare r3f frame
@@ -18,6 +18,8 @@ import type { ShowLog } from '../src/model/index.ts';
 import { createRuntime } from '../src/runtime/runtime.ts';
 import { createDreamStore } from '../src/store/dream-store.ts';
 import { createRecorder } from '../src/log/recorder.ts';
+import { FAKE_MIDI } from './lib/fake-midi.ts';
+import { measureMidiLatency, p95 } from './bench/midi-latency.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // DREAMSCAPE_BENCH_DIST lets two benches in one checkout build into separate folders.
@@ -29,6 +31,8 @@ const quick = args.includes('--quick');
 const scriptOnly = args.includes('--script-only');
 /** Only the download sizes (`--only bundle`): no frame, audio, seek or sync figures. */
 const bundleOnly = args.includes('--only') && args[args.indexOf('--only') + 1] === 'bundle';
+/** Only the MIDI latency (`--only midi`). */
+const midiOnly = args.includes('--only') && args[args.indexOf('--only') + 1] === 'midi';
 const SECONDS = quick ? 2 : 5;
 // Long enough for adaptive quality to settle (it steps the pixel ratio every 1.5 s).
 const WARMUP = quick ? 3 : 10;
@@ -448,8 +452,31 @@ const syncSection = async ({ base, newContext, result }: Bench) => {
   await context.close();
 };
 
+/**
+ * MIDI latency (a performer page, 1,024 tiles, a fake Web MIDI): from a message handed to the
+ * page to the state (a pad's action: the same task) and to the next drawn frame (a fader and a
+ * pad), against the frame interval measured in the same run (scripts/bench/midi-latency.ts).
+ */
+const midiSection = async ({ base, newContext, result }: Bench) => {
+  const context = await newContext({ viewport: VIEWPORT });
+  for (const script of FAKE_MIDI) await context.addInitScript(script);
+  const page = await context.newPage();
+  await page.goto(`${base}/?view=performer&room=bench-midi&preset=dream-temple&tiles=1024`);
+  await page.waitForFunction(() => window.dreamscape?.midi?.status().state === 'on', undefined, { timeout: 60_000 });
+  await page.waitForTimeout(WARMUP * 1000);
+  const r = await measureMidiLatency(page, quick ? 60 : 200);
+  const frameBudget = r.frameMs + 5;
+  add({ metric: 'MIDI pad (note → action) to the state, p95', value: p95(r.toState), unit: `ms (median ${r.toState[r.toState.length >> 1]!.toFixed(3)}; same task)`, budget: '≤ 2 ms', ok: p95(r.toState) <= 2 });
+  add({ metric: '  the same action by dispatch(), p95', value: p95(r.dispatchToState), unit: `ms (median ${r.dispatchToState[r.dispatchToState.length >> 1]!.toFixed(3)})` });
+  add({ metric: 'MIDI fader (CC → modulate) to the next drawn frame, p95', value: p95(r.faderToFrame), unit: `ms (median ${r.faderToFrame[r.faderToFrame.length >> 1]!.toFixed(1)}; frame interval mean ${r.frameMs.toFixed(1)}, p95 ${r.frameP95Ms.toFixed(1)} ms; ${r.faderInNextFrame} of ${r.faderToFrame.length} drawn in the first frame after)`, budget: `≤ frame + 5 = ${frameBudget.toFixed(1)} ms`, ok: p95(r.faderToFrame) <= frameBudget });
+  add({ metric: 'MIDI pad to the next drawn frame, p95', value: p95(r.padToFrame), unit: `ms (median ${r.padToFrame[r.padToFrame.length >> 1]!.toFixed(1)})`, budget: `≤ ${frameBudget.toFixed(1)} ms`, ok: p95(r.padToFrame) <= frameBudget });
+  result.midi = { ...r, toStateP95: p95(r.toState), faderToFrameP95: p95(r.faderToFrame), padToFrameP95: p95(r.padToFrame) };
+  await context.close();
+};
+
 /** The sections in the order they run, each one function; the flags stop after the first ones. */
 const sections = async (bench: Bench) => {
+  if (midiOnly) return midiSection(bench);
   await downloadSection(bench);
   if (bundleOnly) return;
   const bare = await referenceSection(bench);
@@ -459,6 +486,7 @@ const sections = async (bench: Bench) => {
   await audioSection(bench);
   await seekSection(bench);
   await syncSection(bench);
+  await midiSection(bench);
 };
 
 const main = async () => {

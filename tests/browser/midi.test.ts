@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openView } from './browser.ts';
-import { installFakeMidi } from './fixtures/fake-midi.ts';
-import type { FakeMidi } from './fixtures/fake-midi.ts';
+import { FAKE_MIDI } from '../../scripts/lib/fake-midi.ts';
+import type { FakeMidi } from '../../scripts/lib/fake-midi.ts';
 
 /**
  * MIDI in the performer view, through a fake Web MIDI injected before the page loads: learn (by
@@ -29,7 +29,7 @@ beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext();
   await context.addInitScript(() => ((window as unknown as { __name: unknown }).__name = (f: unknown) => f));
-  await context.addInitScript(installFakeMidi);
+  for (const script of FAKE_MIDI) await context.addInitScript(script);
   ({ page, errors } = await openView(context, PARAMS));
   await page.waitForFunction(() => window.dreamscape.midi?.status().state === 'on', undefined, { timeout: 20_000 });
 });
