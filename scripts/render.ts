@@ -23,7 +23,7 @@ const outDir = process.env.DREAMSCAPE_RENDER_DIST ?? join(root, '.artifacts/rend
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, badLog: 3, unwritable: 4, codec: 5, interrupted: 130 } as const;
 
-class CliError extends Error {
+export class CliError extends Error {
   constructor(
     message: string,
     readonly code: number,
@@ -174,7 +174,7 @@ const renderInPage = (page: Page, show: { log?: unknown; preset?: string }, opti
   );
 
 /** The page's error, as the exit code it stands for. */
-const pageFailure = (e: unknown): CliError => {
+export const pageFailure = (e: unknown): CliError => {
   const message = (e instanceof Error ? e.message : String(e)).replace(/^page\.evaluate: (Error: )?/, '').split('\n    at ')[0]!;
   if (/RenderCodecError|cannot encode|encodes neither|no WebCodecs/.test(message)) return new CliError(message.replace(/^RenderCodecError: /, ''), EXIT.codec);
   if (/ShowLogProblemsError/.test(message)) return new CliError(message, EXIT.badLog);
