@@ -11,6 +11,7 @@ import { build, preview } from 'vite';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.ts';
+import type { CDPSession, Page } from 'playwright-core';
 import { mulberry32 } from '../src/model/random.ts';
 
 const args = process.argv.slice(2);
@@ -47,6 +48,56 @@ interface Sample {
   preset: string;
 }
 
+/** A sample of the page after a garbage collection: heap, renderer memory, audio nodes, fps, where the show is. */
+const sampleOf = async (page: Page, cdp: CDPSession, t: number): Promise<Sample> => {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const s = await page.evaluate(() => {
+    const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; fps: number })();
+    const sym = window.dreamscape.symphony as undefined | { nodes(): { persistent: number; notes: number } | null };
+    const n = sym?.nodes();
+    const state = window.dreamscape.state();
+    return { ...st, audioNodes: n?.persistent ?? -1, notesInFlight: n?.notes ?? -1, act: state.act.index, preset: state.preset };
+  });
+  return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, notesInFlight: s.notesInFlight, fps: s.fps, act: s.act, preset: s.preset };
+};
+
+/** The next thing the soak does: a morph every MORPH_EVERY actions, else a seeded choice of live actions. */
+const randomAction = (rand: () => number, n: number, presets: string[]) => {
+  const r = rand();
+  return n % MORPH_EVERY === 0
+    ? { kind: 'morph', preset: presets[Math.floor(rand() * presets.length)]! }
+    : r < 0.25
+      ? { kind: 'dispatch', action: { type: 'fracture' } }
+      : r < 0.5
+        ? { kind: 'dispatch', action: { type: 'glitch' } }
+        : r < 0.75
+          ? { kind: 'dispatch', action: { type: 'restabilize', seconds: 1 + rand() * 5 } }
+          : r < 0.85
+            ? { kind: 'dispatch', action: { type: 'act', to: 'next' } }
+            : { kind: 'dispatch', action: { type: 'set', path: 'unity', value: rand(), seconds: 2 } };
+};
+
+const row = (s: Sample) =>
+  `${String(s.t).padStart(7)} ${s.heapMB.toFixed(1).padStart(8)} ${String(s.geometries).padStart(4)} ${String(s.textures).padStart(4)} ${String(s.programs).padStart(5)} ${`${s.audioNodes} (+${s.notesInFlight})`.padStart(20)} ${s.fps.toFixed(0).padStart(4)} ${String(s.act).padStart(4)} ${s.preset}`;
+
+/** What grew by more than 20 % between the settled samples after warm-up and at the end. */
+const growth = (first: Sample | undefined, last: Sample | undefined): string[] => {
+  if (!first || !last) return ['no settled sample after warm-up: run longer'];
+  const problems: string[] = [];
+  const grew = (name: keyof Sample, slack: number) => {
+    const a = first[name] as number;
+    const b = last[name] as number;
+    if (b > a * 1.2 + slack) problems.push(`${name} grew from ${a.toFixed(2)} to ${b.toFixed(2)} (more than 20%)`);
+  };
+  grew('heapMB', 0);
+  grew('geometries', 1);
+  grew('textures', 1);
+  grew('programs', 1);
+  grew('audioNodes', 1);
+  return problems;
+};
+
 const main = async () => {
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
@@ -75,18 +126,7 @@ const main = async () => {
       await s?.enter();
     });
 
-    const sample = async (t: number): Promise<Sample> => {
-      await cdp.send('HeapProfiler.collectGarbage');
-      const heap = await cdp.send('Runtime.getHeapUsage');
-      const s = await page.evaluate(() => {
-        const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; fps: number })();
-        const sym = window.dreamscape.symphony as undefined | { nodes(): { persistent: number; notes: number } | null };
-        const n = sym?.nodes();
-        const state = window.dreamscape.state();
-        return { ...st, audioNodes: n?.persistent ?? -1, notesInFlight: n?.notes ?? -1, act: state.act.index, preset: state.preset };
-      });
-      return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, notesInFlight: s.notesInFlight, fps: s.fps, act: s.act, preset: s.preset };
-    };
+    const sample = (t: number) => sampleOf(page, cdp, t);
 
     const presets = await page.evaluate(() => window.dreamscape.presets());
     const settled = async (label: string) => {
@@ -107,19 +147,7 @@ const main = async () => {
     while (Date.now() < end) {
       if (!baseline && Date.now() - start >= WARMUP_MS) baseline = await settled('settled after warm-up');
       n++;
-      const r = rand();
-      const action =
-        n % MORPH_EVERY === 0
-          ? { kind: 'morph', preset: presets[Math.floor(rand() * presets.length)]! }
-          : r < 0.25
-            ? { kind: 'dispatch', action: { type: 'fracture' } }
-            : r < 0.5
-              ? { kind: 'dispatch', action: { type: 'glitch' } }
-              : r < 0.75
-                ? { kind: 'dispatch', action: { type: 'restabilize', seconds: 1 + rand() * 5 } }
-                : r < 0.85
-                  ? { kind: 'dispatch', action: { type: 'act', to: 'next' } }
-                  : { kind: 'dispatch', action: { type: 'set', path: 'unity', value: rand(), seconds: 2 } };
+      const action = randomAction(rand, n, presets);
       await page.evaluate(async (a) => {
         if (a.kind === 'morph') await window.dreamscape.loadPreset(a.preset!, { morphSeconds: 6 });
         else window.dreamscape.dispatch(a.action);
@@ -129,9 +157,7 @@ const main = async () => {
         const s = await sample(Math.round((Date.now() - start) / 1000));
         samples.push(s);
         nextSample += SAMPLE_MS;
-        console.log(
-          `${String(s.t).padStart(7)} ${s.heapMB.toFixed(1).padStart(8)} ${String(s.geometries).padStart(4)} ${String(s.textures).padStart(4)} ${String(s.programs).padStart(5)} ${`${s.audioNodes} (+${s.notesInFlight})`.padStart(20)} ${s.fps.toFixed(0).padStart(4)} ${String(s.act).padStart(4)} ${s.preset}`,
-        );
+        console.log(row(s));
       }
     }
     final = await settled('settled at the end');
@@ -140,22 +166,7 @@ const main = async () => {
     await server.close();
   }
 
-  const problems: string[] = [...errors];
-  if (!baseline || !final) problems.push('no settled sample after warm-up: run longer');
-  else {
-    const first = baseline;
-    const last = final;
-    const grew = (name: keyof Sample, slack: number) => {
-      const a = first[name] as number;
-      const b = last[name] as number;
-      if (b > a * 1.2 + slack) problems.push(`${name} grew from ${a.toFixed(2)} to ${b.toFixed(2)} (more than 20%)`);
-    };
-    grew('heapMB', 0);
-    grew('geometries', 1);
-    grew('textures', 1);
-    grew('programs', 1);
-    grew('audioNodes', 1);
-  }
+  const problems: string[] = [...errors, ...growth(baseline, final)];
   const result = { minutes, samples, baseline, final, settleSeconds: SETTLE_MS / 1000, warmupSeconds: WARMUP_MS / 1000, problems, ok: problems.length === 0 };
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
   if (problems.length) {
