@@ -57,14 +57,13 @@ export const MappingRow = ({ m, update, remove }: { m: MappingView; update: Upda
   return (
     <li className="mapping" data-testid={`mapping-${m.id}`}>
       <div className="mapping-head">
-        <span className="mapping-source">{sourceLabel(src)}</span>
-        <span className="mapping-arrow">→</span>
         <span className="mapping-target">{targetLabel(m.target)}</span>
         <output className="mapping-last" data-testid={`mapping-last-${m.id}`}>{formatLast(m)}</output>
         <button type="button" className="mapping-remove" aria-label={`remove mapping ${m.id}`} data-testid={`mapping-remove-${m.id}`} onClick={() => remove(m.id)}>
           ×
         </button>
       </div>
+      <div className="mapping-source">← {sourceLabel(src)}</div>
       {param ? (
         <div className="mapping-edit">
           <RangeField label="min" value={m.min} testid={`mapping-min-${m.id}`} onCommit={(v) => update(m.id, { min: v })} />
