@@ -226,6 +226,27 @@ describe('MIDI: profile, presets, refusals', () => {
     expect(await get(page, 'mood.arousal')).toBeCloseTo(1, 3);
   });
 
+  it('a preset that suggests mappings offers them; Accept merges them into the profile', async () => {
+    const before = await page.evaluate(() => window.dreamscape.mappings!.list().length);
+    await page.evaluate(() =>
+      window.dreamscape.loadPreset({
+        version: 1,
+        id: 'suggesting',
+        mappings: [
+          { source: { kind: 'midi', type: 'cc', channel: 5, number: 1 }, target: 'mood.arousal' },
+          { source: { kind: 'midi', type: 'note', channel: 5, number: 60 }, target: { action: 'panic' } },
+        ],
+      }),
+    );
+    await page.getByTestId('mapping-offer').waitFor({ timeout: 3000 });
+    expect(await page.getByTestId('mapping-offer').textContent()).toContain('suggesting suggests 2 mappings');
+    await page.getByTestId('mapping-offer-accept').click();
+    await page.getByTestId('mapping-offer').waitFor({ state: 'detached', timeout: 3000 });
+    expect(await page.evaluate(() => window.dreamscape.mappings!.list().length)).toBe(before + 2);
+    await midi(page, 'Box', [0xb4, 1, 127]);
+    expect(await get(page, 'mood.arousal')).toBeCloseTo(1, 3);
+  });
+
   it('a browser without Web MIDI says so in one line, and the rest works', async () => {
     const other = await openView(context, { ...PARAMS, room: 'midi-none', 'midi-fake': 'none' });
     await other.page.getByText('this browser has no Web MIDI').waitFor({ timeout: 5000 });

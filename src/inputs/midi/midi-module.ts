@@ -209,20 +209,17 @@ export const midiModule = (api: DreamscapeApi, deps: MidiDeps): RuntimeModule & 
   };
 };
 
-const startMidi = (runtime: Runtime, deps: MidiDeps, notify: () => void) => {
-  const env = deps.env ?? browserMidiEnvironment();
+/**
+ * What comes in: clock messages to the follower (its tempo actions on the bus, source midi), the
+ * rest as ControlEvents to the mapping engine; nothing while a show log plays (one line says so).
+ */
+const inbound = (runtime: Runtime, deps: MidiDeps, pairing: ReturnType<typeof learnPairing>, afterMessage: () => void) => {
   const cc14 = freshCc14();
   const follower = createClockFollower();
-  const pairing = learnPairing(deps);
   let received = 0;
-  let sent = 0;
   let last: string | null = null;
   let tempoRefused = false;
-  let ports: MidiPorts | null = null;
-  const counted = (): void => void sent++;
-  const feedback = feedbackLoop(runtime, deps, () => ports, counted);
-  const clockOut = clockOutLoop(runtime, () => ports, counted);
-
+  let lockedSaid = false;
   const applyTempo = (u: TempoUpdate): void => {
     try {
       runtime.act({ type: 'tempo', bpm: Math.min(240, Math.max(30, u.bpm)), ...(u.phase === undefined ? {} : { phase: u.phase }) }, 'midi');
@@ -234,6 +231,13 @@ const startMidi = (runtime: Runtime, deps: MidiDeps, notify: () => void) => {
   };
   const message = (e: MIDIMessageEvent, input: MIDIInput): void => {
     received++;
+    const locked = runtime.inputsLocked();
+    if (locked !== null) {
+      if (!lockedSaid) deps.say(`MIDI is ignored: ${locked}`);
+      lockedSaid = true;
+      return;
+    }
+    lockedSaid = false;
     for (const m of parseMessage(e.data ?? [])) {
       if (m.kind === 'clock' || m.kind === 'start' || m.kind === 'continue' || m.kind === 'stop') {
         const u = follower.message(m.kind, e.timeStamp);
@@ -245,10 +249,22 @@ const startMidi = (runtime: Runtime, deps: MidiDeps, notify: () => void) => {
         pairing.deliver(ev);
       }
     }
-    feedback.schedule();
+    afterMessage();
   };
+  return { message, received: () => received, last: () => last, clockIn: () => ({ bpm: follower.bpm(), running: follower.running() }) };
+};
+
+const startMidi = (runtime: Runtime, deps: MidiDeps, notify: () => void) => {
+  const env = deps.env ?? browserMidiEnvironment();
+  const pairing = learnPairing(deps);
+  let sent = 0;
+  let ports: MidiPorts | null = null;
+  const counted = (): void => void sent++;
+  const feedback = feedbackLoop(runtime, deps, () => ports, counted);
+  const clockOut = clockOutLoop(runtime, () => ports, counted);
+  const input = inbound(runtime, deps, pairing, () => feedback.schedule());
   ports = openMidiPorts(env, {
-    message,
+    message: input.message,
     changed: (change) => {
       if (change?.connected) {
         if (change.connected.type === 'input') deps.say(`MIDI: ${change.connected.name || 'a controller'} connected`);
@@ -273,7 +289,7 @@ const startMidi = (runtime: Runtime, deps: MidiDeps, notify: () => void) => {
       clockOut.set(id);
       notify();
     },
-    status: () => ({ state: p.state(), why: p.why(), devices: p.devices(), clockOut: clockOut.id(), clockIn: { bpm: follower.bpm(), running: follower.running() }, received, sent, last }),
+    status: () => ({ state: p.state(), why: p.why(), devices: p.devices(), clockOut: clockOut.id(), clockIn: input.clockIn(), received: input.received(), sent, last: input.last() }),
   };
   return {
     control,
