@@ -191,6 +191,76 @@ const waitExit = (p: ChildProcess, ms: number): Promise<void> =>
     });
   });
 
+/**
+ * Spawn nats-server with the config and wait until it says it is ready (10 s at most): resolves
+ * with the WebSocket port it says it listens on. Its output is added to `log`.
+ */
+const spawnNatsServer = (bin: string, config: string, env: NodeJS.ProcessEnv, log: { text: string }, echo: boolean, onSpawn: (p: ChildProcess, exited: Promise<number | null>) => void): Promise<number | null> =>
+  new Promise((resolve, reject) => {
+    const p = spawn(bin, ['-c', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(p);
+    killOnExit();
+    onSpawn(
+      p,
+      new Promise((r) =>
+        p.once('exit', (code) => {
+          live.delete(p);
+          r(code);
+        }),
+      ),
+    );
+    let ready = false;
+    const logFrom = log.text.length;
+    const onData = (b: Buffer) => {
+      const text = b.toString('utf8');
+      log.text += text;
+      if (echo) process.stderr.write(text);
+      // This launch's log only: after a restart the earlier run's "ready" is in the log too.
+      if (!ready && /Server is ready/.test(log.text.slice(logFrom))) {
+        ready = true;
+        const m = /Listening for websocket clients on wss?:\/\/\S*:(\d+)/.exec(log.text.slice(logFrom));
+        resolve(m ? Number(m[1]) : null);
+      }
+    };
+    p.stdout?.on('data', onData);
+    p.stderr?.on('data', onData);
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      if (!ready) reject(new Error(`nats-server exited (${String(code)}) before it was ready:\n${log.text}`));
+    });
+    setTimeout(() => {
+      if (!ready) {
+        p.kill('SIGKILL');
+        reject(new Error(`nats-server not ready within 10 s:\n${log.text}`));
+      }
+    }, 10_000).unref();
+  });
+
+type PerformerCredential = { secret: string; nkey: { seed: string; publicKey: string } };
+
+/**
+ * Write the performer's credential and have the running server reload it (SIGHUP); resolves once
+ * it says it reloaded. Otherwise the previous credential is written back and this throws.
+ */
+const reloadWith = async (proc: ChildProcess, file: string, log: { text: string }, next: PerformerCredential, previous: PerformerCredential): Promise<void> => {
+  writePrivateFile(file, performerConf(next.secret, next.nkey.publicKey));
+  const from = log.text.length;
+  proc.kill('SIGHUP');
+  const t0 = Date.now();
+  const undo = (why: string): never => {
+    writePrivateFile(file, performerConf(previous.secret, previous.nkey.publicKey));
+    throw new Error(why);
+  };
+  for (;;) {
+    const since = log.text.slice(from);
+    if (/Reloaded server configuration/.test(since)) return;
+    const failed = /\[ERR\][^\n]*(reload|Failed)[^\n]*/i.exec(since);
+    if (failed) undo(`nats-server did not reload: ${failed[0]}`);
+    if (Date.now() - t0 > 5000) undo(`nats-server did not say it reloaded within 5 s:\n${since}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
 /** Start nats-server with relay/nats-server.conf and wait until it listens. */
 export const startRelayServer = async (options: RelayServerOptions): Promise<RelayServer> => {
   const bin = natsServerPath();
@@ -220,58 +290,17 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
   };
   writeConfig();
   killOnExit();
-  let log = '';
+  const log = { text: '' };
   let proc: ChildProcess;
   let exitedP: Promise<number | null>;
-
-  const launch = () =>
-    new Promise<void>((resolve, reject) => {
-      const p = spawn(bin, ['-c', config], {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          DREAMSCAPE_HOST: host,
-          DREAMSCAPE_WS_PORT: String(wsPort || -1),
-          DREAMSCAPE_STATE_SUBJECT: subs.state,
-          DREAMSCAPE_CLOCK_SUBJECT: subs.clock,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+  const launch = async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', DREAMSCAPE_HOST: host, DREAMSCAPE_WS_PORT: String(wsPort || -1), DREAMSCAPE_STATE_SUBJECT: subs.state, DREAMSCAPE_CLOCK_SUBJECT: subs.clock };
+    const port = await spawnNatsServer(bin, config, env, log, options.echo === true, (p, exited) => {
       proc = p;
-      live.add(p);
-      killOnExit();
-      exitedP = new Promise((r) =>
-        p.once('exit', (code) => {
-          live.delete(p);
-          r(code);
-        }),
-      );
-      let ready = false;
-      const logFrom = log.length;
-      const onData = (b: Buffer) => {
-        const text = b.toString('utf8');
-        log += text;
-        if (options.echo) process.stderr.write(text);
-        // This launch's log only: after a restart the earlier run's "ready" is in `log` too.
-        if (!ready && /Server is ready/.test(log.slice(logFrom))) {
-          ready = true;
-          const m = /Listening for websocket clients on wss?:\/\/\S*:(\d+)/.exec(log.slice(logFrom));
-          if (m) wsPort = Number(m[1]);
-          resolve();
-        }
-      };
-      p.stdout?.on('data', onData);
-      p.stderr?.on('data', onData);
-      p.once('error', reject);
-      p.once('exit', (code) => {
-        if (!ready) reject(new Error(`nats-server exited (${String(code)}) before it was ready:\n${log}`));
-      });
-      setTimeout(() => {
-        if (!ready) {
-          p.kill('SIGKILL');
-          reject(new Error(`nats-server not ready within 10 s:\n${log}`));
-        }
-      }, 10_000).unref();
+      exitedP = exited;
     });
+    if (port !== null) wsPort = port;
+  };
 
   /** A restarted server can find its port still held for a moment: try a few times. */
   const launchRetrying = async () => {
@@ -296,7 +325,7 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
     cleanUp();
     throw e;
   }
-  if (!wsPort) throw new Error(`nats-server did not say its WebSocket port:\n${log}`);
+  if (!wsPort) throw new Error(`nats-server did not say its WebSocket port:\n${log.text}`);
   const stopNow = async (signal: NodeJS.Signals) => {
     proc.kill(signal);
     await waitExit(proc, 5000);
@@ -316,32 +345,13 @@ export const startRelayServer = async (options: RelayServerOptions): Promise<Rel
       const nextSecret = credential.secret ?? secret;
       checkSecret(nextSecret);
       const nextNkey = credential.nkey ?? nkey;
-      const file = join(dir, 'performer.conf');
-      writePrivateFile(file, performerConf(nextSecret, nextNkey.publicKey));
-      const from = log.length;
-      proc.kill('SIGHUP');
-      const t0 = Date.now();
-      // The new credential holds once the server says it reloaded; otherwise the old one is put back.
-      const undo = (why: string): never => {
-        writePrivateFile(file, performerConf(secret, nkey.publicKey));
-        throw new Error(why);
-      };
-      for (;;) {
-        const since = log.slice(from);
-        if (/Reloaded server configuration/.test(since)) {
-          secret = nextSecret;
-          nkey = nextNkey;
-          return;
-        }
-        const failed = /\[ERR\][^\n]*(reload|Failed)[^\n]*/i.exec(since);
-        if (failed) undo(`nats-server did not reload: ${failed[0]}`);
-        if (Date.now() - t0 > 5000) undo(`nats-server did not say it reloaded within 5 s:\n${since}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await reloadWith(proc, join(dir, 'performer.conf'), log, { secret: nextSecret, nkey: nextNkey }, { secret, nkey });
+      secret = nextSecret;
+      nkey = nextNkey;
     },
     subjects: subs,
     pid: () => proc.pid ?? -1,
-    log: () => log,
+    log: () => log.text,
     stop: async () => {
       await stopNow('SIGTERM');
       cleanUp();
