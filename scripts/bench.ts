@@ -474,8 +474,76 @@ const midiSection = async ({ base, newContext, result }: Bench) => {
   await context.close();
 };
 
+// ---- a show to a file (issue 17) ---------------------------------------------------------------
+/**
+ * renderVideo in a performer page: dream-temple to MP4 (H.264 + Opus, the music included) at
+ * 1280x720, 640x360 and 1920x1080, 30 fps, each beside the same pipeline encoding a plain 2D canvas
+ * (no music) for the same number of frames in the same page (the encoder alone); the live show
+ * paused meanwhile, as npm run render has it. Then the live view's frame rate before and while a
+ * 1280x720 render runs; then the page's JS heap (CDP, after a forced GC, every 5 s) through a long
+ * render at 640x360, 24 fps.
+ */
+const renderSection = async ({ base, newContext, result }: Bench) => {
+  const context = await newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.goto(`${base}/?view=performer&room=bench-render&preset=dream-temple`);
+  await page.waitForFunction(() => typeof window.dreamscape?.renderVideo === 'function' && window.dreamscape.stats?.().ready === true, undefined, { timeout: 60_000 });
+  type Opts = { width: number; height: number; seconds: number; fps?: number; audio?: boolean };
+  const render = (o: Opts, plainCanvas = false) =>
+    page.evaluate(
+      async ({ o, plainCanvas }) => {
+        const r = await window.dreamscape.renderVideo!({ preset: 'dream-temple', format: 'mp4', ...o }, { plainCanvas });
+        return { frames: r.frames, fps: r.framesPerSecond, bytes: r.bytes, wall: r.renderSeconds };
+      },
+      { o, plainCanvas },
+    );
+  await page.evaluate(() => window.dreamscape.clock.pause());
+  const sizes: Record<string, unknown> = {};
+  for (const [width, height, seconds] of [[1280, 720, quick ? 4 : 10], [640, 360, 4], [1920, 1080, quick ? 2 : 4]] as const) {
+    const dream = await render({ width, height, seconds });
+    const plain = await render({ width, height, seconds, audio: false }, true);
+    const ratio = dream.fps / plain.fps;
+    add({ metric: `render to MP4: dream-temple ${width}x${height} 30 fps`, value: dream.fps, unit: `frames/s (${dream.frames} frames, music included, ${(dream.bytes / 1e6).toFixed(1)} MB); encoder alone on a plain canvas ${plain.fps.toFixed(1)} frames/s: x${ratio.toFixed(2)}`, ...(width === 1280 ? { budget: '≥ 0.5x the encoder alone', ok: ratio >= 0.5 } : {}) });
+    sizes[`${width}x${height}`] = { dream, plain, ratio };
+  }
+  await page.evaluate(() => window.dreamscape.clock.resume());
+  await page.waitForTimeout(WARMUP * 1000);
+  const live = await page.evaluate(async (seconds) => {
+    const stats = window.dreamscape.stats!;
+    const f0 = stats().frames;
+    await new Promise((r) => setTimeout(r, 5000));
+    const before = (stats().frames - f0) / 5;
+    const f1 = stats().frames;
+    const t1 = performance.now();
+    const r = await window.dreamscape.renderVideo!({ preset: 'dream-temple', format: 'mp4', seconds, width: 1280, height: 720 });
+    return { before, during: (stats().frames - f1) / ((performance.now() - t1) / 1000), renderFps: r.framesPerSecond, pixelRatio: stats().pixelRatio, detail: stats().detail };
+  }, quick ? 4 : 10);
+  add({ metric: 'live performer view while a 1280x720 render runs', value: live.during, unit: `fps (before it ${live.before.toFixed(1)} fps, quality auto, ends at pixel ratio ${live.pixelRatio}, ${live.detail}; the render meanwhile ${live.renderFps.toFixed(1)} frames/s)` });
+  await page.evaluate(() => window.dreamscape.clock.pause());
+  const cdp = await context.newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
+  };
+  const samples: number[] = [await heap()];
+  const longSeconds = quick ? 20 : 120;
+  let done = false;
+  const long = page.evaluate((seconds) => window.dreamscape.renderVideo!({ preset: 'dream-temple', format: 'mp4', seconds, width: 640, height: 360, fps: 24 }).then((r) => ({ bytes: r.bytes, fps: r.framesPerSecond, frames: r.frames })), longSeconds).finally(() => (done = true));
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 5000));
+    if (!done) samples.push(await heap());
+  }
+  const l = await long;
+  const during = samples.slice(1);
+  const max = Math.max(...during);
+  add({ metric: `page JS heap through a ${longSeconds} s render (640x360, 24 fps)`, value: max, unit: `MB at most, after GC (before ${samples[0]!.toFixed(1)}, first sample ${during[0]?.toFixed(1)}, last ${during.at(-1)?.toFixed(1)}; ${during.length} samples; ${l.frames} frames at ${l.fps.toFixed(1)} frames/s, file ${(l.bytes / 1e6).toFixed(1)} MB in a Blob)` });
+  result.render = { sizes, live, heap: { samples, max, seconds: longSeconds, file: l } };
+  await context.close();
+};
+
 /** The sections in the order they run, each one function; the flags stop after the first ones. */
 const sections = async (bench: Bench) => {
+  if (args.join(' ').includes('--only render')) return renderSection(bench);
   if (midiOnly) return midiSection(bench);
   await downloadSection(bench);
   if (bundleOnly) return;
@@ -487,6 +555,7 @@ const sections = async (bench: Bench) => {
   await seekSection(bench);
   await syncSection(bench);
   await midiSection(bench);
+  await renderSection(bench);
 };
 
 const main = async () => {

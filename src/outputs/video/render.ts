@@ -48,7 +48,30 @@ export interface RenderHooks {
   write?: (position: number, data: Uint8Array) => void | Promise<void>;
   inspect?: { hashes?: boolean; keep?: number[] };
   signal?: AbortSignal;
+  /** The bench's reference: the same pipeline encoding a plain 2D canvas (a moving gradient) instead of the dream. */
+  plainCanvas?: boolean;
 }
+
+/** What the loop draws on: the dream's picture, or the bench's plain canvas. */
+type Picture = Pick<RenderPicture, 'canvas' | 'drawAt' | 'readPixels' | 'dispose'>;
+
+/** A plain canvas for the bench: a gradient moved each frame (so every frame differs, as the dream's do). */
+const plainPicture = (width: number, height: number): Picture => {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  const drawAt = (t: number) => {
+    const g = ctx.createLinearGradient(0, 0, width, height);
+    g.addColorStop(0, `hsl(${(t * 40) % 360} 70% 40%)`);
+    g.addColorStop(1, `hsl(${(t * 40 + 180) % 360} 70% 20%)`);
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, width, height);
+  };
+  drawAt(0);
+  const readPixels = () => new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer);
+  return { canvas, drawAt, readPixels, dispose: () => undefined };
+};
 
 export class RenderCancelledError extends Error {
   constructor() {
@@ -115,7 +138,7 @@ export const renderVideo = async (options: RenderVideoOptions, hooks: RenderHook
   const log = logToRender(options);
   const r = checkRenderOptions(options, options.log !== undefined ? logDuration(log) : null);
   const codecs = await chooseCodecs(r);
-  const picture = codecs.video ? await RenderPicture.create(log, { width: r.width, height: r.height, audience: !r.private }, r.from) : null;
+  const picture: Picture | null = !codecs.video ? null : hooks.plainCanvas ? plainPicture(r.width, r.height) : await RenderPicture.create(log, { width: r.width, height: r.height, audience: !r.private }, r.from);
   const pipe = openOutput(r, codecs, picture?.canvas ?? null, hooks);
   const audio = codecs.audio ? new AudioTrackRenderer(log, r.from, r.to, !r.private) : null;
   const t0 = performance.now();
@@ -173,7 +196,7 @@ const audioUpTo = async (audio: AudioTrackRenderer | null, source: AudioBufferSo
 const drawAndEncode = async (
   r: CheckedRender,
   pipe: Pipeline,
-  picture: RenderPicture | null,
+  picture: Picture | null,
   audio: AudioTrackRenderer | null,
   hooks: RenderHooks,
   onProgress: RenderVideoOptions['onProgress'],
