@@ -140,6 +140,26 @@ describe('MIDI: learn by hand, hot-plug, clock, profile', () => {
     expect((await page.evaluate(() => window.dreamscape.mappings!.list())).at(-1)).toMatchObject({ source: { type: 'cc', number: 21 }, target: 'mood.valence' });
   });
 
+  it('key T and the Tap button tap the tempo; ×2 doubles it; release tempo lets the acts lead', async () => {
+    await page.evaluate(() => window.dreamscape.tempo!.release());
+    await page.getByTestId('mappings-toggle').click();
+    for (let i = 0; i < 4; i++) {
+      if (i % 2 === 0) await page.keyboard.press('t');
+      else await page.getByTestId('tap').click();
+      await page.waitForTimeout(400);
+    }
+    const tapped = await page.evaluate(() => window.dreamscape.tempo!.status());
+    expect(tapped.taps).toBe(4);
+    expect(tapped.held).toBe(true);
+    expect(tapped.bpm).toBeGreaterThan(100);
+    await page.getByTestId('tempo-x2').click();
+    expect((await page.evaluate(() => window.dreamscape.tempo!.status())).bpm).toBeCloseTo(Math.min(240, tapped.bpm * 2), 0);
+    await page.getByTestId('tempo-x1').click();
+    await page.getByTestId('tempo-release').click();
+    expect((await page.evaluate(() => window.dreamscape.tempo!.status())).held).toBe(false);
+    await page.getByTestId('mappings-toggle').click();
+  });
+
   it('hot-plug: a controller plugged in during the show is listened to, and unplugged is let go', async () => {
     await page.evaluate(() => (window as unknown as W).__midi.plug('Pads'));
     expect((await page.evaluate(() => window.dreamscape.midi!.devices())).map((d) => d.name)).toEqual(['Box', 'Pads', 'Box', 'Pads']);
