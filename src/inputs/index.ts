@@ -6,6 +6,8 @@ import { tempoModule } from './tempo/tempo-module.ts';
 import { midiModule } from './midi/midi-module.ts';
 import type { MidiControl } from './midi/midi-module.ts';
 import type { TempoControl } from './tempo/tempo-module.ts';
+import { listenModule } from './listen/listen-module.ts';
+import type { ListenApi } from './listen/listen-module.ts';
 
 /**
  * The performer's inputs beyond keys and panels: each is one module in src/inputs/ that turns what
@@ -17,6 +19,7 @@ export interface Inputs {
   mappings(): MappingEngine | null;
   tempo: TempoControl;
   midi: MidiControl;
+  listen: ListenApi;
   stop(): void;
 }
 
@@ -42,10 +45,13 @@ export const startInputs = (runtime: Runtime, api: DreamscapeApi, options: Input
   stops.push(runtime.start(mappings));
   const midi = midiModule(api, { engine: () => mappings.engine(), say: options.say });
   stops.push(runtime.start(midi));
+  const listen = listenModule(api, { engine: () => mappings.engine(), say: options.say });
+  stops.push(runtime.start(listen));
   return {
     mappings: () => mappings.engine(),
     tempo: tempo.control,
     midi: midi.control,
+    listen: listen.control,
     stop: () => {
       for (const stop of stops.reverse()) stop();
     },

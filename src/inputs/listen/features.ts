@@ -141,12 +141,15 @@ export class ListenAnalyser {
     out.peak = peak;
     out.level = this.levelRange.update(rms, this.hopSeconds);
     this.bandFeatures(out, t, audible);
-    const flux = this.flux();
+    const lowFlux = this.flux(this.bands[0]!.hi + 1, false);
+    const flux = this.flux(1);
     out.flux = this.fluxRange.update(flux, this.hopSeconds);
     out.onset = this.onsetHits.update(flux, t, audible);
     out.onsets = this.onsetHits.hits;
     this.centroid(out, audible);
-    const b = this.beat.update(t, flux, out.onset);
+    // The beat is followed on the low end (the kick, as dance music puts it): the onset function is
+    // the low bins' flux with a little of the whole, and the grid is fitted to bass hits and onsets.
+    const b = this.beat.update(t, lowFlux + 0.25 * flux, out.bands.bass.hit || out.onset);
     out.tempo = b.tempo;
     out.phase = b.phase;
     out.confidence = b.confidence;
@@ -187,16 +190,20 @@ export class ListenAnalyser {
     }
   }
 
-  /** The spectral flux: the summed rise of the log-compressed magnitudes, per bin. */
-  private flux(): number {
+  /**
+   * The spectral flux of the bins below `upTo` (all: 1): the summed rise of the log-compressed
+   * magnitudes, per bin; `keep` (the whole spectrum's pass) moves the previous spectrum on.
+   */
+  private flux(upTo: number, keep = true): number {
+    const end = upTo <= 1 ? this.bins : Math.min(this.bins, upTo);
     let s = 0;
-    for (let k = 1; k < this.bins; k++) {
+    for (let k = 1; k < end; k++) {
       const l = Math.log1p(100 * this.mag[k]!);
       const d = l - this.prevLog[k]!;
       if (d > 0) s += d;
-      this.prevLog[k] = l;
+      if (keep) this.prevLog[k] = l;
     }
-    return s / this.bins;
+    return s / (end - 1);
   }
 
   private centroid(out: FeatureFrame, audible: boolean): void {

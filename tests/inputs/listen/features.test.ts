@@ -30,6 +30,8 @@ const phaseSpreadMs = (frames: FeatureFrame[], kicks: number[], bpm: number, aft
     errs.push((((p + 0.5) % 1) + 1) % 1 - 0.5);
   }
   expect(errs.length).toBeGreaterThan(5);
+  // The beat is on the kick (not on the off-beat hi-hats): the phase at a kick is near 0.
+  expect(Math.abs(errs.reduce((a, b) => a + b, 0) / errs.length)).toBeLessThan(0.05);
   return sd(errs) * (60_000 / bpm);
 };
 
