@@ -105,11 +105,11 @@ describe('the mapping engine, with the real runtime', () => {
     engine.cancelLearn();
     await expect(cancelled).rejects.toThrow(/cancelled/);
     await expect(engine.learn('depth', 20)).rejects.toThrow(/no control moved/);
-    // A target that cannot be mapped is refused when the control comes.
-    const safety = engine.learn('safety.flashGuard');
-    midi([0xb0, 10, 10]);
-    await expect(safety).rejects.toThrow(/cannot be mapped/);
+    // A target that cannot be mapped is refused at once: nothing is armed.
+    await expect(engine.learn('safety.flashGuard')).rejects.toThrow(/cannot be mapped/);
     expect(engine.learning()).toBeNull();
+    midi([0xb0, 10, 10]);
+    expect(engine.list().some((m) => m.target === 'safety.flashGuard')).toBe(false);
   });
 
   it('profiles: export, import (replace or merge), problems with paths and nothing changed, kept in storage across engines', () => {

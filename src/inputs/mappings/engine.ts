@@ -165,6 +165,11 @@ export class MappingEngine {
   learn(target: MappingTarget, timeoutMs = LEARN_TIMEOUT_MS): Promise<Mapping> {
     const t = targetSchema.safeParse(target);
     if (!t.success) return Promise.reject(new MappingProblemsError(withPath(issuesToProblems(t.error.issues), '$.target')));
+    try {
+      this.checkTarget(t.data, '$.target');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     this.cancelLearn();
     return new Promise<Mapping>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -304,16 +309,20 @@ export class MappingEngine {
     const parsed = mappingSchema.safeParse(input, { reportInput: true });
     if (!parsed.success) throw new MappingProblemsError(withPath(issuesToProblems(parsed.error.issues), where));
     const m = parsed.data;
-    if (typeof m.target === 'string') {
-      try {
-        const r = resolvePath(this.runtime.store.getState().base, m.target);
-        if (!r.spec.mappable) throw new DreamInputError(`${m.target} cannot be mapped (only the continuous parameters the table marks mappable; never safety)`, m.target);
-      } catch (err) {
-        throw new MappingProblemsError([{ path: `${where}.target`, message: (err as Error).message, expected: 'a mappable parameter path', found: JSON.stringify(m.target) }]);
-      }
-    }
+    this.checkTarget(m.target, `${where}.target`);
     const id = m.id !== undefined && !this.live.some((l) => l.mapping.id === m.id) ? m.id : this.nextId();
     return { ...m, id };
+  }
+
+  /** A parameter target must be one the table marks mappable (never safety.*), on a dreamer that exists. */
+  private checkTarget(target: MappingTarget, where: string): void {
+    if (typeof target !== 'string') return;
+    try {
+      const r = resolvePath(this.runtime.store.getState().base, target);
+      if (!r.spec.mappable) throw new DreamInputError(`${target} cannot be mapped (only the continuous parameters the table marks mappable; never safety)`, target);
+    } catch (err) {
+      throw new MappingProblemsError([{ path: where, message: (err as Error).message, expected: 'a mappable parameter path', found: JSON.stringify(target) }]);
+    }
   }
 
   private addChecked(m: Mapping): Mapping {
