@@ -339,6 +339,19 @@ describe('renderVideo', () => {
     expect(message).toContain('it can encode VP9');
   });
 
+  it('renders as the audience sees (a private dreamer veiled) unless private: true', async () => {
+    page ??= await openPaused('render-a');
+    const [audience, own] = await page.evaluate(async () => {
+      const one = (priv: boolean) => window.dreamscape.renderVideo!({ preset: 'dream-hub', seconds: 0.5, width: 640, height: 360, format: 'mp4', audio: false, private: priv }, { inspect: { keep: [14] } }).then((r) => r.kept![14]!);
+      return [await one(false), await one(true)];
+    });
+    const d = compare(pixels(audience), pixels(own));
+    await savePng(page, 'dream-hub-audience.png', flipRows(pixels(audience), 640, 360), 640, 360);
+    await savePng(page, 'dream-hub-private.png', flipRows(pixels(own), 640, 360), 640, 360);
+    console.log(`dream-hub at 0.47 s, as the audience sees it vs a private render: mean |diff| ${d.meanAbs.toFixed(2)} of 255`);
+    expect(d.meanAbs).toBeGreaterThan(0.5);
+  });
+
   it('the performer view: Render video… opens a dialog with the options and a progress bar, and the file is saved when done', async () => {
     page ??= await openPaused('render-a');
     // The side column needs more room than 640x360.

@@ -28,8 +28,6 @@ export interface PictureOptions {
   audience: boolean;
 }
 
-const ignoreContextLost = (): void => undefined;
-
 /** A picture of its own for a log: `drawAt(t)` draws the dream at dream time t on `canvas`. */
 export class RenderPicture {
   readonly canvas: HTMLCanvasElement;
@@ -81,7 +79,11 @@ export class RenderPicture {
       },
     });
     const { store, clock } = this.runtime;
-    const rootStore = root.render(<SceneRoot runtime={this.scene} store={store} clock={clock} onContextLost={ignoreContextLost} registerStats={false} />);
+    // A lost context would leave the frames as they were: the render fails instead.
+    const lost = (isLost: boolean) => {
+      if (isLost) this.failures.push(new Error("renderVideo: the render's WebGL context was lost"));
+    };
+    const rootStore = root.render(<SceneRoot runtime={this.scene} store={store} clock={clock} onContextLost={lost} registerStats={false} />);
     this.state = rootStore.getState();
     // The scene's effects (its clock listener among them) run once React has committed.
     for (let i = 0; i < 200 && !this.listening(); i++) await new Promise((r) => setTimeout(r, 10));
