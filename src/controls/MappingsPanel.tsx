@@ -7,6 +7,7 @@ import type { MappingTarget } from '../model/mapping.ts';
 import { bundledPresetIds } from '../store/bundled-presets.ts';
 import { useDream, useRuntime } from '../store/react.tsx';
 import { useInputs } from '../views/useInputs.ts';
+import { ListenSection } from './ListenSection.tsx';
 import { download } from './download.ts';
 import { learnState, targetLabel } from './learn.ts';
 import { MappingRow } from './MappingRows.tsx';
@@ -171,6 +172,7 @@ const MappingsPanelView = () => {
         <div className="mappings-body">
           {status ? <MidiSection inputs={inputs} status={status} /> : null}
           <TempoSection inputs={inputs} />
+          <ListenSection inputs={inputs} />
           <ul className="mapping-list">
             {list.map((m) => (
               <MappingRow key={m.id} m={m} update={update} remove={(id) => engine?.remove(id)} />
