@@ -20,6 +20,11 @@ import { createDreamStore } from '../src/store/dream-store.ts';
 import { createRecorder } from '../src/log/recorder.ts';
 import { FAKE_MIDI } from './lib/fake-midi.ts';
 import { measureMidiLatency, p95 } from './bench/midi-latency.ts';
+import { measureListenLatency } from './bench/listen-latency.ts';
+import { kickPattern, wav } from '../tests/inputs/listen/signals.ts';
+import { chromium } from 'playwright-core';
+import { loadavg } from 'node:os';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // DREAMSCAPE_BENCH_DIST lets two benches in one checkout build into separate folders.
@@ -474,6 +479,42 @@ const midiSection = async ({ base, newContext, result }: Bench) => {
   await context.close();
 };
 
+/**
+ * Listening latency (issue 16): a Chromium of its own whose microphone is 30 s of a 120 BPM kick
+ * pattern (a WAV written here; one launch, as the fake capture is a launch flag), a performer page
+ * at 1,024 tiles with bass → glitch; sound to state and to the next drawn frame for every kick, and
+ * the main thread's cost (scripts/bench/listen-latency.ts). The machine's load is said beside them:
+ * on a busy machine the figures are the machine's, not the page's.
+ */
+const listenSection = async ({ base, result }: Bench) => {
+  const file = fileURLToPath(new URL('../.artifacts/bench-listen-kicks.wav', import.meta.url));
+  mkdirSync(new URL('../.artifacts/', import.meta.url), { recursive: true });
+  writeFileSync(file, wav(kickPattern(120, 30, 48000).samples, 48000));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${file}`] });
+  try {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    await context.grantPermissions(['microphone']);
+    await context.addInitScript(KEEP_NAMES_SHIM);
+    const page = await context.newPage();
+    await page.goto(`${base}/?view=performer&room=bench-listen&preset=dream-temple&tiles=1024`);
+    await page.waitForFunction(() => window.dreamscape?.listen !== undefined && window.dreamscape.mappings !== undefined, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(WARMUP * 1000);
+    const load = loadavg()[0]!;
+    const r = await measureListenLatency(page, quick ? 10 : 25);
+    const loadAfter = loadavg()[0]!;
+    const median = (xs: number[]) => xs[xs.length >> 1] ?? NaN;
+    const said = `load ${load.toFixed(1)}-${loadAfter.toFixed(1)} on ${cpus().length} cores; ${r.toState.length} kicks; hop ${r.hopMs.toFixed(2)} ms at ${r.sampleRate} Hz`;
+    add({ metric: 'listen: sound (kick) to the state, p95', value: p95(r.toState), unit: `ms (median ${median(r.toState)}; ${said})`, budget: '≤ 30 ms', ok: p95(r.toState) <= 30 });
+    const frameBudget = p95(r.toState) + r.frameMs;
+    add({ metric: 'listen: sound to the next drawn frame, p95', value: p95(r.toFrame), unit: `ms (median ${median(r.toFrame)}; frame interval ${r.frameMs.toFixed(1)} ms)`, budget: `≤ state p95 + a frame = ${frameBudget.toFixed(1)} ms`, ok: p95(r.toFrame) <= frameBudget });
+    add({ metric: '  sound to the main thread (mappings driven), p95', value: p95(r.toMain), unit: `ms (median ${median(r.toMain)}; the last ${r.toMain.length} frames of features)` });
+    add({ metric: 'listen: main-thread cost per drawn frame', value: r.mainPerFrame, unit: `ms (${r.mainPerHop.toFixed(3)} ms a frame of features; ${r.frames} frames drawn, ${(r.frameMs / r.hopMs).toFixed(1)} hops a frame)`, budget: '≤ 0.3 ms', ok: r.mainPerFrame <= 0.3 });
+    result.listen = { ...r, load: [load, loadAfter], toStateP95: p95(r.toState), toFrameP95: p95(r.toFrame) };
+  } finally {
+    await browser.close();
+  }
+};
+
 // ---- a show to a file (issue 17) ---------------------------------------------------------------
 /**
  * renderVideo in a performer page: dream-temple to MP4 (H.264 + Opus, the music included) at
@@ -545,6 +586,7 @@ const renderSection = async ({ base, newContext, result }: Bench) => {
 const sections = async (bench: Bench) => {
   if (args.join(' ').includes('--only render')) return renderSection(bench);
   if (midiOnly) return midiSection(bench);
+  if (args.join(' ').includes('--only listen')) return listenSection(bench);
   await downloadSection(bench);
   if (bundleOnly) return;
   const bare = await referenceSection(bench);
@@ -555,6 +597,7 @@ const sections = async (bench: Bench) => {
   await seekSection(bench);
   await syncSection(bench);
   await midiSection(bench);
+  await listenSection(bench);
   await renderSection(bench);
 };
 

@@ -43,6 +43,8 @@ export interface ListenStats {
   /** The last frame: when its first sample reached the worklet, and when the main thread had driven it (ms since the epoch). */
   heard: number;
   driven: number;
+  /** For each of the last 512 frames: ms from its sound reaching the worklet to its mappings driven on the main thread. */
+  lateness: number[];
 }
 
 export interface ListenApi {
@@ -127,7 +129,7 @@ class Listener {
   private latest: FeatureFrame | null = null;
   private readonly recent = new Recent();
   private status: ListenStatus = { state: 'off', source: null, why: '', trimDb: 0, hop: 0, hopMs: 0, sampleRate: 0, following: false };
-  private readonly stats: ListenStats = { frames: 0, mainMs: 0, heard: 0, driven: 0 };
+  private readonly stats: ListenStats = { frames: 0, mainMs: 0, heard: 0, driven: 0, lateness: [] };
   mapped = mappedSources(null);
   private readonly learner = new ListenLearner();
   private readonly follower = new BeatFollower();
@@ -161,6 +163,8 @@ class Listener {
     }
     this.stats.heard = m.heard;
     this.stats.driven = Date.now();
+    this.stats.lateness.push(this.stats.driven - m.heard);
+    if (this.stats.lateness.length > 512) this.stats.lateness.shift();
     this.stats.mainMs += performance.now() - t0;
   }
 
@@ -261,7 +265,7 @@ class Listener {
         this.opened?.node.port.postMessage({ trim: 10 ** (this.status.trimDb / 20) });
       },
       status: () => this.statusNow(),
-      stats: () => ({ ...this.stats }),
+      stats: () => ({ ...this.stats, lateness: this.stats.lateness.slice() }),
     };
   }
 }

@@ -1,0 +1,82 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * Listening latency in a performer page whose microphone is a looped WAV of kicks (Chromium's
+ * fake capture): a bass → mosaic.glitch mapping (no smoothing), and for every kick
+ * - sound to state: from when the kick's hop began to reach the analysis (the worklet stamps the
+ *   hop's first render quantum with Date.now(); so a whole hop of buffering is counted) to the
+ *   dream's change (dreamscape.subscribe, in the frame that applied the coalesced value);
+ * - sound to the next drawn frame: to the next animation frame after that change (its
+ *   requestAnimationFrame callback runs once the frame that drew the change has been handed on);
+ * - sound to the main thread: for every frame of features, to its mappings driven (what a faster
+ *   frame rate would bring the state down to);
+ * and the main thread's cost of listening: the ms spent on the worklet's frames (receiving them,
+ * driving the mappings) per drawn frame.
+ */
+export interface ListenLatency {
+  /** ms, sorted. */
+  toState: number[];
+  toFrame: number[];
+  /** Every frame of features: from its sound reaching the worklet to its mappings driven on the main thread (ms, sorted). */
+  toMain: number[];
+  frameMs: number;
+  frames: number;
+  /** Main-thread ms of listening per drawn frame, and per frame of features. */
+  mainPerFrame: number;
+  mainPerHop: number;
+  hopMs: number;
+  sampleRate: number;
+}
+
+export const measureListenLatency = (page: Page, seconds: number): Promise<ListenLatency> =>
+  page.evaluate(async (seconds) => {
+    const d = window.dreamscape;
+    const listen = d.listen!;
+    for (const x of d.mappings!.list()) d.mappings!.remove(x.id);
+    d.mappings!.add({ source: { kind: 'listen', feature: 'bass' }, target: 'mosaic.glitch', min: 0, max: 1 });
+    const status = await listen.start({ source: 'input' });
+    await new Promise((r) => setTimeout(r, 3000));
+    const toState: number[] = [];
+    const toFrame: number[] = [];
+    let frames = 0;
+    let counting = true;
+    const t0 = performance.now();
+    const count = () => {
+      frames++;
+      if (counting) requestAnimationFrame(count);
+    };
+    requestAnimationFrame(count);
+    const s0 = listen.stats();
+    let lastHit = 0;
+    let prev = d.state().mosaic.glitch;
+    const unsubscribe = d.subscribe((dream) => {
+      const g = dream.mosaic.glitch;
+      const rose = g > 0.5 && prev <= 0.5;
+      prev = g;
+      if (!rose) return;
+      const now = Date.now();
+      const kick = listen.recent().filter((f) => f.bands.bass.hit && f.heard > lastHit).at(-1);
+      if (!kick) return;
+      lastHit = kick.heard;
+      toState.push(now - kick.heard);
+      requestAnimationFrame(() => toFrame.push(Date.now() - kick.heard));
+    });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    counting = false;
+    unsubscribe();
+    const s1 = listen.stats();
+    const elapsed = performance.now() - t0;
+    listen.stop();
+    const sort = (xs: number[]) => xs.sort((a, b) => a - b);
+    return {
+      toState: sort(toState),
+      toFrame: sort(toFrame),
+      toMain: sort(s1.lateness),
+      frameMs: elapsed / Math.max(1, frames),
+      frames,
+      mainPerFrame: (s1.mainMs - s0.mainMs) / Math.max(1, frames),
+      mainPerHop: (s1.mainMs - s0.mainMs) / Math.max(1, s1.frames - s0.frames),
+      hopMs: status.hopMs,
+      sampleRate: status.sampleRate,
+    };
+  }, seconds);
