@@ -2,12 +2,14 @@ import type { Page } from 'playwright-core';
 
 /**
  * Listening latency in a performer page whose microphone is a looped WAV of kicks (Chromium's
- * fake capture): a bass → mosaic.glitch mapping (no smoothing), and for every kick
- * - sound to state: from when the kick's hop began to reach the analysis (the worklet stamps the
- *   hop's first render quantum with Date.now(); so a whole hop of buffering is counted) to the
- *   dream's change (dreamscape.subscribe, in the frame that applied the coalesced value);
- * - sound to the next drawn frame: to the next animation frame after that change (its
- *   requestAnimationFrame callback runs once the frame that drew the change has been handed on);
+ * fake capture): a bass hit → glitch action and bass → unity (continuous, no smoothing), and for
+ * every kick, from when the kick's hop began to reach the analysis (the worklet stamps the hop's
+ * first render quantum with Date.now(); so a whole hop of buffering is counted):
+ * - sound to state: to the dream's change by the hit's action (dreamscape.subscribe; an action
+ *   applies in the task that received the frame);
+ * - sound to the next drawn frame: for the continuous mapping, whose value is applied at the next
+ *   frame, to the animation frame after the one that applied it (its requestAnimationFrame
+ *   callback runs once the frame that drew the change has been handed on);
  * - sound to the main thread: for every frame of features, to its mappings driven (what a faster
  *   frame rate would bring the state down to);
  * and the main thread's cost of listening: the ms spent on the worklet's frames (receiving them,
@@ -33,7 +35,8 @@ export const measureListenLatency = (page: Page, seconds: number): Promise<Liste
     const d = window.dreamscape;
     const listen = d.listen!;
     for (const x of d.mappings!.list()) d.mappings!.remove(x.id);
-    d.mappings!.add({ source: { kind: 'listen', feature: 'bass' }, target: 'mosaic.glitch', min: 0, max: 1 });
+    d.mappings!.add({ source: { kind: 'listen', feature: 'bass', on: 'hit' }, target: { action: 'glitch', amount: 0.3 } });
+    d.mappings!.add({ source: { kind: 'listen', feature: 'bass' }, target: 'unity', min: 0, max: 1 });
     const status = await listen.start({ source: 'input' });
     await new Promise((r) => setTimeout(r, 3000));
     const toState: number[] = [];
@@ -48,17 +51,25 @@ export const measureListenLatency = (page: Page, seconds: number): Promise<Liste
     requestAnimationFrame(count);
     const s0 = listen.stats();
     let lastHit = 0;
-    let prev = d.state().mosaic.glitch;
+    let lastRise = 0;
+    let seed = d.state().mosaic.glitchSeed;
+    let prev = d.state().unity;
+    const kickSince = (after: number) => listen.recent().filter((f) => f.bands.bass.hit && f.heard > after).at(-1);
     const unsubscribe = d.subscribe((dream) => {
-      const g = dream.mosaic.glitch;
-      const rose = g > 0.5 && prev <= 0.5;
-      prev = g;
-      if (!rose) return;
       const now = Date.now();
-      const kick = listen.recent().filter((f) => f.bands.bass.hit && f.heard > lastHit).at(-1);
+      if (dream.mosaic.glitchSeed !== seed) {
+        seed = dream.mosaic.glitchSeed;
+        const kick = kickSince(lastHit);
+        if (kick) {
+          lastHit = kick.heard;
+          toState.push(now - kick.heard);
+        }
+      }
+      const rose = dream.unity > 0.5 && prev <= 0.5;
+      prev = dream.unity;
+      const kick = rose ? kickSince(lastRise) : undefined;
       if (!kick) return;
-      lastHit = kick.heard;
-      toState.push(now - kick.heard);
+      lastRise = kick.heard;
       requestAnimationFrame(() => toFrame.push(Date.now() - kick.heard));
     });
     await new Promise((r) => setTimeout(r, seconds * 1000));
