@@ -275,6 +275,35 @@ describe('listening', () => {
     const unguarded = await listen(page, 4, true);
     await page.evaluate(() => window.dreamscape.listen!.stop());
     console.log(`10 Hz clicks with the flash guard off (the same mappings): at most ${maxPerWindow(flashTransitions(unguarded.luminance), 30)} luminance swings in a second (${unguarded.luminance.length} pictures)`);
+
+    // The symphony as this window hears it: features flow from the music; beat → tempo is refused there (a loop).
+    const symphony = await page.evaluate(async () => {
+      const d = window.dreamscape;
+      d.clock.resume();
+      for (const m of d.mappings!.list()) d.mappings!.remove(m.id);
+      d.mappings!.add({ source: { kind: 'listen', feature: 'beat' }, target: 'tempo' });
+      await d.symphony!.enter();
+      const status = await d.listen!.start({ source: 'symphony' });
+      await new Promise((r) => setTimeout(r, 3000));
+      const f = d.listen!.features()!;
+      const after = d.listen!.status();
+      d.listen!.stop();
+      return { state: status.state, levelRaw: f.levelRaw, frames: d.listen!.stats().frames, why: after.why };
+    });
+    console.log(`the symphony as a source: ${symphony.state}, level ${symphony.levelRaw.toFixed(4)} RMS; ${symphony.why}`);
+    expect(symphony.state).toBe('on');
+    expect(symphony.levelRaw).toBeGreaterThan(0.0005);
+    expect(symphony.why).toMatch(/refused while listening to the symphony/);
+
+    // A refused permission: one calm line, the show goes on.
+    const denied = await page.evaluate(async () => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+      const message = await window.dreamscape.listen!.start({ source: 'input' }).then(() => 'started', (e: Error) => e.message);
+      return { message, state: window.dreamscape.listen!.status().state };
+    });
+    expect(denied.message).toMatch(/microphone was refused/);
+    expect(denied.state).toBe('off');
+    await page.getByTestId('notices').getByText(/microphone was refused/).first().waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
   }, 120_000);
 });
