@@ -252,7 +252,12 @@ describe('listening', () => {
       m.add({ source: { kind: 'listen', feature: 'onset' }, target: 'mosaic.fracture' });
       // And a brightness driver, so that without the guard the same sound would flash.
       m.add({ source: { kind: 'listen', feature: 'onset' }, target: 'depth', invert: true });
-      window.dreamscape.dispatch({ type: 'set', path: 'tempo', value: 180 });
+      const d = window.dreamscape;
+      d.dispatch({ type: 'set', path: 'tempo', value: 180 });
+      // A bright dream, so that what the sound drives can swing the picture's luminance at all.
+      d.dispatch({ type: 'set', path: 'palette.deep', value: '#d0d0d0' });
+      d.dispatch({ type: 'set', path: 'palette.haze', value: '#ffffff' });
+      d.dispatch({ type: 'set', path: 'palette.glow', value: '#ffffff' });
     });
     // The symphony as a source is refused, with its reason, before the music plays here; the show goes on.
     const refused = await page.evaluate(() => window.dreamscape.listen!.start({ source: 'symphony' }).then(() => 'started', (e: Error) => e.message));
