@@ -231,6 +231,16 @@ describe('listening', () => {
     const file = writeWav('kick96-sweep', [kickPattern(96, 16, SR, 0.05).samples, silence(1, SR), sweep(100, 8000, 10, SR)]);
     const { page, errors } = await openWithMic(file, { width: 320, height: 180 });
     await page.evaluate(() => window.dreamscape.listen!.start({ source: 'input' }));
+    // Learn: arm a target, the sound plays, the feature that moved most over a second is mapped.
+    const learned = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const m = await window.dreamscape.mappings!.learn('unity');
+      window.dreamscape.mappings!.remove(m.id);
+      return { source: m.source, ms: performance.now() - t0 };
+    });
+    console.log(`learn unity: ${JSON.stringify(learned.source)} after ${learned.ms.toFixed(0)} ms`);
+    expect(learned.source.kind).toBe('listen');
+    expect(learned.ms).toBeGreaterThanOrEqual(900);
     const rec = await listen(page, 26.5);
     await page.evaluate(() => window.dreamscape.listen!.stop());
     beatChecks(rec, 96, 15.5);
