@@ -7,9 +7,10 @@ import type { Page } from 'playwright-core';
  * first render quantum with Date.now(); so a whole hop of buffering is counted):
  * - sound to state: to the dream's change by the hit's action (dreamscape.subscribe; an action
  *   applies in the task that received the frame);
- * - sound to the next drawn frame: for the continuous mapping, whose value is applied at the next
- *   frame, to the animation frame after the one that applied it (its requestAnimationFrame
- *   callback runs once the frame that drew the change has been handed on);
+ * - sound to the next drawn frame: the continuous mapping's value (modulated in the same task as
+ *   the hit) is applied and drawn in the next animation frame; a requestAnimationFrame callback
+ *   made in that task runs in that frame after the frame loop's and r3f's, i.e. once it is drawn
+ *   (as the MIDI bench measures a fader); whether unity had risen by then is counted;
  * - sound to the main thread: for every frame of features, to its mappings driven (what a faster
  *   frame rate would bring the state down to);
  * and the main thread's cost of listening: the ms spent on the worklet's frames (receiving them,
@@ -21,6 +22,8 @@ export interface ListenLatency {
   toFrame: number[];
   /** Every frame of features: from its sound reaching the worklet to its mappings driven on the main thread (ms, sorted). */
   toMain: number[];
+  /** Kicks whose continuous value the first frame after them drew. */
+  inNextFrame: number;
   frameMs: number;
   frames: number;
   /** Main-thread ms of listening per drawn frame, and per frame of features. */
@@ -51,26 +54,20 @@ export const measureListenLatency = (page: Page, seconds: number): Promise<Liste
     requestAnimationFrame(count);
     const s0 = listen.stats();
     let lastHit = 0;
-    let lastRise = 0;
+    let inNextFrame = 0;
     let seed = d.state().mosaic.glitchSeed;
-    let prev = d.state().unity;
-    const kickSince = (after: number) => listen.recent().filter((f) => f.bands.bass.hit && f.heard > after).at(-1);
     const unsubscribe = d.subscribe((dream) => {
+      if (dream.mosaic.glitchSeed === seed) return;
+      seed = dream.mosaic.glitchSeed;
       const now = Date.now();
-      if (dream.mosaic.glitchSeed !== seed) {
-        seed = dream.mosaic.glitchSeed;
-        const kick = kickSince(lastHit);
-        if (kick) {
-          lastHit = kick.heard;
-          toState.push(now - kick.heard);
-        }
-      }
-      const rose = dream.unity > 0.5 && prev <= 0.5;
-      prev = dream.unity;
-      const kick = rose ? kickSince(lastRise) : undefined;
+      const kick = listen.recent().filter((f) => f.bands.bass.hit && f.heard > lastHit).at(-1);
       if (!kick) return;
-      lastRise = kick.heard;
-      requestAnimationFrame(() => toFrame.push(Date.now() - kick.heard));
+      lastHit = kick.heard;
+      toState.push(now - kick.heard);
+      requestAnimationFrame(() => {
+        toFrame.push(Date.now() - kick.heard);
+        if (d.state().unity > 0.5) inNextFrame++;
+      });
     });
     await new Promise((r) => setTimeout(r, seconds * 1000));
     counting = false;
@@ -83,6 +80,7 @@ export const measureListenLatency = (page: Page, seconds: number): Promise<Liste
       toState: sort(toState),
       toFrame: sort(toFrame),
       toMain: sort(s1.lateness),
+      inNextFrame,
       frameMs: elapsed / Math.max(1, frames),
       frames,
       mainPerFrame: (s1.mainMs - s0.mainMs) / Math.max(1, frames),
