@@ -156,3 +156,67 @@ describe('the mapping engine, with the real runtime', () => {
   });
 });
 
+
+describe('nothing the performer mapped is lost (review)', () => {
+  it('a profile with a bad target leaves the mappings as they were, in replace mode too', () => {
+    const { engine } = make();
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 1 }, target: 'depth' });
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 2 }, target: 'unity' });
+    const bad = { format: 'dreamscape-mappings', version: 1, mappings: [{ source: { kind: 'midi', type: 'cc', channel: 1, number: 3 }, target: 'mood.arousal' }, { source: { kind: 'midi', type: 'cc', channel: 1, number: 4 }, target: 'safety.masterCap' }] };
+    expect(() => engine.import(bad)).toThrow(MappingProblemsError);
+    expect(engine.list().map((m) => m.target)).toEqual(['depth', 'unity']);
+  });
+
+  it('a merge keeps the performer’s own mappings when ids collide, replacing only the same source and target', () => {
+    const { engine } = make();
+    const mine = engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 1 }, target: 'mood.valence' });
+    engine.import({ format: 'dreamscape-mappings', version: 1, mappings: [{ id: mine.id, source: { kind: 'midi', type: 'cc', channel: 1, number: 9 }, target: 'depth' }] }, { merge: true });
+    const list = engine.list();
+    expect(list.map((m) => m.target).sort()).toEqual(['depth', 'mood.valence']);
+    expect(new Set(list.map((m) => m.id)).size).toBe(2);
+    engine.import({ format: 'dreamscape-mappings', version: 1, mappings: [{ source: { kind: 'midi', type: 'cc', channel: 1, number: 1 }, target: 'mood.valence', curve: 's' }] }, { merge: true });
+    expect(engine.list().filter((m) => m.target === 'mood.valence').map((m) => m.curve)).toEqual(['s']);
+  });
+
+  it('kept mappings naming a dreamer this preset lacks are restored; an unreadable profile is moved aside, never saved over', () => {
+    const storage = memory();
+    const a = make(storage);
+    a.engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 1 }, target: 'dreamers.zed.presence' });
+    a.engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 2 }, target: 'depth' });
+    const b = make(storage);
+    expect(b.engine.list().map((m) => m.target)).toEqual(['dreamers.zed.presence', 'depth']);
+    b.midi([0xb0, 1, 64]); // no dreamer zed here: said, and the show goes on
+    expect(b.said.some((m) => /zed/.test(m))).toBe(true);
+    const future = JSON.stringify({ format: 'dreamscape-mappings', version: 9, mappings: [] });
+    storage.items.set(STORAGE_KEY, future);
+    const c = make(storage);
+    c.engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 5 }, target: 'unity' });
+    expect(storage.items.get(`${STORAGE_KEY}.unread`)).toBe(future);
+    expect(c.said.some((m) => m.includes(`${STORAGE_KEY}.unread`))).toBe(true);
+  });
+
+  it('pickup lets go when someone else moves the target, and waits to be picked up again', () => {
+    let t = 0;
+    const store = createDreamStore(fixtureState());
+    const runtime = createRuntime(store);
+    runtime.clock.pause();
+    const engine = createMappingEngine(runtime, { now: () => t });
+    engine.add({ source: { kind: 'midi', type: 'cc', channel: 1, number: 7 }, target: 'unity', takeover: 'pickup' });
+    const cc = (v: number) => {
+      for (const msg of parseMessage([0xb0, 7, v])) for (const e of controlEvents(msg, 'Box', freshCc14())) engine.control(e);
+      runtime.clock.step(0);
+      t += 20;
+    };
+    const unity = () => store.getState().dream.unity;
+    cc(Math.round(unity() * 127)); // on the value: engaged
+    cc(100);
+    expect(unity()).toBeCloseTo(100 / 127, 6);
+    t += 1000;
+    runtime.act({ type: 'set', path: 'unity', value: 0.1 }, 'panel');
+    cc(101); // far from 0.1: waits
+    expect(unity()).toBe(0.1);
+    cc(20);
+    cc(10); // crossed 0.1: follows again
+    expect(unity()).toBeCloseTo(10 / 127, 6);
+  });
+});

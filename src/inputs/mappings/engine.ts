@@ -1,12 +1,12 @@
-import { DreamInputError, getParam, resolvePath } from '../../model/index.ts';
-import type { Source } from '../../model/index.ts';
+import { DREAMER_PARAMS, DreamInputError, getParam, PARAMS, resolvePath } from '../../model/index.ts';
+import type { ParamSpec, ParamTable, Source } from '../../model/index.ts';
 import { MAPPINGS_FORMAT, MAPPINGS_VERSION, mappingSchema, sourceKey, targetSchema, validateProfile } from '../../model/mapping.ts';
 import type { ActionTarget, Mapping, MappingInput, MappingSource, MappingTarget, Profile } from '../../model/mapping.ts';
 import type { Problem } from '../../model/preset.ts';
 import { issuesToProblems } from '../../model/preset.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { listeners } from '../../runtime/listeners.ts';
-import { freshEnvelope, freshTakeover, relativeSteps, shape, STEP_OF_TRAVEL, takeover, toPosition, toValue } from './response.ts';
+import { CATCH, freshEnvelope, freshTakeover, relativeSteps, shape, STEP_OF_TRAVEL, takeover, toPosition, toValue } from './response.ts';
 import type { EnvelopeState, Range, TakeoverState } from './response.ts';
 
 /**
@@ -57,6 +57,8 @@ export interface MappingDeps {
 
 export const STORAGE_KEY = 'dreamscape.mappings';
 export const LEARN_TIMEOUT_MS = 30_000;
+/** Where a kept profile that could not be read is moved aside, so nothing saves over it. */
+export const UNREAD_KEY = `${STORAGE_KEY}.unread`;
 
 interface Live {
   mapping: Mapping;
@@ -65,7 +67,16 @@ interface Live {
   envelope: EnvelopeState;
   down: boolean;
   last: MappingView['last'];
+  /** Where this mapping last put its target (a control position) and when, for takeover. */
+  sent: { position: number; at: number } | null;
+  /** When a problem of this mapping was last said. */
+  saidAt: number | null;
 }
+
+const SAY_EVERY_MS = 5000;
+
+/** After this long (ms) the last value sent has been applied (a frame); a different one was moved by someone else. */
+const SETTLE_MS = 150;
 
 interface Armed {
   target: MappingTarget;
@@ -148,7 +159,7 @@ export class MappingEngine {
     const old = this.live[i];
     if (!old) throw new DreamInputError(`no mapping '${id}'`);
     const m = { ...this.check({ ...old.mapping, ...patch, id: undefined }), id };
-    this.live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: old.last };
+    this.live[i] = { mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: old.last, sent: null, saidAt: null };
     this.save();
     return m;
   }
@@ -201,18 +212,21 @@ export class MappingEngine {
     return { format: MAPPINGS_FORMAT, version: MAPPINGS_VERSION, mappings: this.live.map((l) => ({ ...l.mapping })) };
   }
 
-  /** Replace the mappings with a profile's (or merge them in): all or nothing, with problems. */
+  /**
+   * Replace the mappings with a profile's (or merge them in: a mapping of the same source and
+   * target is replaced, the others kept; an id already taken gets a new one). All or nothing: on
+   * any problem the mappings are as they were, and the problems say where.
+   */
   import(raw: unknown, options: { merge?: boolean } = {}): Mapping[] {
     const r = validateProfile(raw);
     if (!r.ok) throw new MappingProblemsError(r.problems);
-    const kept = options.merge ? this.live.slice() : [];
-    this.live.length = 0;
-    this.live.push(...kept);
+    const before = this.live.slice();
+    if (!options.merge) this.live.length = 0;
     const checked: Mapping[] = [];
     const problems: Problem[] = [];
     r.profile.mappings.forEach((m, i) => {
       try {
-        const same = this.live.findIndex((l) => (m.id !== undefined && l.mapping.id === m.id) || (sourceKey(l.mapping.source) === sourceKey(m.source) && JSON.stringify(l.mapping.target) === JSON.stringify(m.target)));
+        const same = this.live.findIndex((l) => sourceKey(l.mapping.source) === sourceKey(m.source) && JSON.stringify(l.mapping.target) === JSON.stringify(m.target));
         if (same >= 0) this.live.splice(same, 1);
         checked.push(this.addChecked(this.check(m, `$.mappings[${i}]`)));
       } catch (err) {
@@ -222,7 +236,7 @@ export class MappingEngine {
     });
     if (problems.length) {
       this.live.length = 0;
-      this.live.push(...kept);
+      this.live.push(...before);
       throw new MappingProblemsError(problems);
     }
     this.save();
@@ -238,7 +252,12 @@ export class MappingEngine {
       try {
         this.drive(l, e);
       } catch (err) {
-        this.say(`mapping ${l.mapping.id}: ${(err as Error).message}`);
+        // One line per mapping every few seconds: a fader sends dozens of messages a second.
+        const at = this.now();
+        if (l.saidAt === null || at - l.saidAt >= SAY_EVERY_MS) {
+          l.saidAt = at;
+          this.say(`mapping ${l.mapping.id}: ${(err as Error).message}`);
+        }
       }
     }
   }
@@ -294,13 +313,23 @@ export class MappingEngine {
     this.emit();
   }
 
+  /**
+   * The kept profile, at boot. One that cannot be read (made by a newer dreamscape, or broken) is
+   * copied aside under STORAGE_KEY + '.unread' before anything is saved over it, and the performer
+   * is told where it is.
+   */
   private restore(): void {
     const text = this.deps.storage?.getItem(STORAGE_KEY) ?? null;
     if (!text) return;
     try {
       this.import(JSON.parse(text));
     } catch (err) {
-      this.say(`the kept mappings could not be read (${(err as Error).message.split('\n')[0] ?? ''}); they are left in storage untouched`);
+      try {
+        this.deps.storage?.setItem(UNREAD_KEY, text);
+      } catch {
+        /* the storage is full or refused: nothing more can be kept */
+      }
+      this.say(`the kept mappings could not be read (${(err as Error).message.split('\n')[0] ?? ''}); they are kept as ${UNREAD_KEY} in this browser's storage`);
     }
   }
 
@@ -314,19 +343,21 @@ export class MappingEngine {
     return { ...m, id };
   }
 
-  /** A parameter target must be one the table marks mappable (never safety.*), on a dreamer that exists. */
+  /**
+   * A parameter target must be a row the table marks mappable (never safety.*). A dreamer's is
+   * checked by its field: the dreamer is found when the control moves (a profile outlives presets).
+   */
   private checkTarget(target: MappingTarget, where: string): void {
     if (typeof target !== 'string') return;
-    try {
-      const r = resolvePath(this.runtime.store.getState().base, target);
-      if (!r.spec.mappable) throw new DreamInputError(`${target} cannot be mapped (only the continuous parameters the table marks mappable; never safety)`, target);
-    } catch (err) {
-      throw new MappingProblemsError([{ path: where, message: (err as Error).message, expected: 'a mappable parameter path', found: JSON.stringify(target) }]);
-    }
+    const dreamer = /^dreamers\.[^.]+\.([a-z]+)$/.exec(target);
+    const row: ParamSpec | undefined = dreamer ? (DREAMER_PARAMS as ParamTable)[dreamer[1] ?? ''] : (PARAMS as ParamTable)[target];
+    if (row?.mappable === true) return;
+    const message = row ? `${target} cannot be mapped (only the continuous parameters the table marks mappable; never safety)` : `unknown parameter path '${target}'`;
+    throw new MappingProblemsError([{ path: where, message, expected: 'a mappable parameter path', found: JSON.stringify(target) }]);
   }
 
   private addChecked(m: Mapping): Mapping {
-    this.live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: null });
+    this.live.push({ mapping: m, key: sourceKey(m.source), takeover: freshTakeover(), envelope: freshEnvelope(), down: false, last: null, sent: null, saidAt: null });
     return m;
   }
 
@@ -356,6 +387,8 @@ export class MappingEngine {
     const shaped = m.attack !== undefined || m.release !== undefined || m.gate !== undefined ? shape(m, l.envelope, e.position, e.at ?? this.now()) : e.position;
     const encoding = m.source.kind === 'midi' ? m.source.encoding : undefined;
     const relative = encoding === 'relative-twos' || encoding === 'relative-offset';
+    // Someone else moved the target since (a panel, a preset, an act): the control must take it over again.
+    if (l.sent && this.now() - l.sent.at > SETTLE_MS && Math.abs(current - l.sent.position) > CATCH) l.takeover.engaged = false;
     const x = relative ? Math.min(1, Math.max(0, current + relativeSteps(encoding, e.raw) * STEP_OF_TRAVEL)) : takeover(m.takeover, l.takeover, shaped, current);
     if (x === null) {
       l.last = { raw: e.raw, value: 'waiting for pickup', at: this.now() };
@@ -364,6 +397,7 @@ export class MappingEngine {
     const value = toValue(m, range, x);
     this.runtime.modulate(resolved, value, { source });
     l.last = { raw: e.raw, value, at: this.now() };
+    l.sent = { position: x, at: this.now() };
   }
 }
 
