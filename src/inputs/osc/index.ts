@@ -56,6 +56,11 @@ export interface OscOptions {
   onProblem?: (message: string) => void;
 }
 
+const isLoopback = (url: string): boolean => {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+};
+
 export const oscInput = (options: OscOptions, api: DreamscapeApi): RuntimeModule => ({
   name: 'osc',
   start: (runtime) => {
@@ -63,6 +68,12 @@ export const oscInput = (options: OscOptions, api: DreamscapeApi): RuntimeModule
     if (url === undefined) return () => undefined;
     const token = takeOscToken(options.oscToken, options.room, () => window.sessionStorage);
     delete options.oscToken;
+    // The dream's values go out to the bridge and it drives the dream: a bridge on another machine
+    // only with the token its --lan mode printed (a crafted link must not wire the show to a stranger).
+    if (token === null && !isLoopback(url)) {
+      options.onProblem?.(`?osc=${url}: a bridge on another machine needs the token \`npm run osc -- --lan\` printed (its performer link); OSC is off`);
+      return () => undefined;
+    }
     const report = (e: unknown) => console.error(e);
     const applier = createApplier(runtime, {
       // Tap tempo is a module of its own (src/inputs/tempo): where it is not there, a tap is dropped.

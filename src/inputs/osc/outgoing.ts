@@ -5,7 +5,7 @@ import type { OscValue } from './wire.ts';
 
 /**
  * The dream's values at their OSC addresses, for a TouchOSC-style layout to show: every settable
- * row (dreamers by id) and the act's index at /dreamscape/do/act. Pure.
+ * row (shared dreamers by id; a private dreamer's not at all) and the act's index at /dreamscape/do/act. Pure.
  */
 export const stateValues = (dream: DreamState, tables: Tables = DEFAULT_TABLES): Map<string, OscValue> => {
   const out = new Map<string, OscValue>();
@@ -17,6 +17,8 @@ export const stateValues = (dream: DreamState, tables: Tables = DEFAULT_TABLES):
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out.set(addressOf(path), v);
   }
   for (const dreamer of dream.dreamers) {
+    // A private dreamer's values never leave this machine (the bridge may send to another one).
+    if (dreamer.consent === 'private') continue;
     const fields = dreamer as unknown as Record<string, unknown>;
     for (const [field, spec] of Object.entries(tables.dreamerParams)) {
       const v = fields[field];

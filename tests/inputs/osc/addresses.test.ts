@@ -131,6 +131,9 @@ describe('the state going out', () => {
     expect(values.get('/dreamscape/set/dreamers/ann/presence')).toBe(0.5);
     expect(values.get('/dreamscape/do/act')).toBe(0);
     expect([...values.keys()].some((a) => a.includes('safety'))).toBe(false);
+    // Bo is private in the fixture: nothing of Bo's goes out (a --send target may be another machine).
+    expect(dream.dreamers[1]!.consent).toBe('private');
+    expect([...values.keys()].filter((a) => a.includes('/dreamers/bo'))).toEqual([]);
     for (const address of values.keys()) expect(checkOscMessage(address, [values.get(address)]).ok, address).toBe(true);
     const sent = new Map();
     expect(changedValues(sent, values)).toHaveLength(values.size);
