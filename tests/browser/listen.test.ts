@@ -310,6 +310,25 @@ describe('listening', () => {
     expect(symphony.levelRaw).toBeGreaterThan(0.0005);
     expect(symphony.why).toMatch(/refused while listening to the symphony/);
 
+    // The input unplugged mid-show (its track ends): listening stops with one calm line, the dream goes on.
+    const unplugged = await page.evaluate(async () => {
+      const d = window.dreamscape;
+      const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      let stream: MediaStream | null = null;
+      navigator.mediaDevices.getUserMedia = async (c) => (stream = await gum(c));
+      await d.listen!.start({ source: 'input' });
+      const before = d.listen!.status().state;
+      for (const t of stream!.getAudioTracks()) t.dispatchEvent(new Event('ended'));
+      const clock = d.clock.time();
+      await new Promise((r) => setTimeout(r, 500));
+      return { before, after: d.listen!.status(), moved: d.clock.time() > clock };
+    });
+    expect(unplugged.before).toBe('on');
+    expect(unplugged.after.state).toBe('off');
+    expect(unplugged.after.why).toMatch(/went away/);
+    expect(unplugged.moved).toBe(true);
+    await page.getByTestId('notices').getByText(/went away/).first().waitFor({ timeout: 10_000 });
+
     // A refused permission: one calm line, the show goes on.
     const denied = await page.evaluate(async () => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
