@@ -139,10 +139,11 @@ export const renderVideo = async (options: RenderVideoOptions, hooks: RenderHook
   const r = checkRenderOptions(options, options.log !== undefined ? logDuration(log) : null);
   const codecs = await chooseCodecs(r);
   const picture: Picture | null = !codecs.video ? null : hooks.plainCanvas ? plainPicture(r.width, r.height) : await RenderPicture.create(log, { width: r.width, height: r.height, audience: !r.private }, r.from);
-  const pipe = openOutput(r, codecs, picture?.canvas ?? null, hooks);
   const audio = codecs.audio ? new AudioTrackRenderer(log, r.from, r.to, !r.private) : null;
   const t0 = performance.now();
+  let pipe: Pipeline | null = null;
   try {
+    pipe = openOutput(r, codecs, picture?.canvas ?? null, hooks);
     await pipe.output.start();
     const inspected = await drawAndEncode(r, pipe, picture, audio, hooks, options.onProgress, t0);
     report(options.onProgress, r, r.frames, t0, 'finishing', pipe.bytes());
@@ -164,7 +165,7 @@ export const renderVideo = async (options: RenderVideoOptions, hooks: RenderHook
       ...inspected,
     };
   } catch (e) {
-    if (pipe.output.state !== 'canceled' && pipe.output.state !== 'finalized') await pipe.output.cancel().catch(() => undefined);
+    if (pipe && pipe.output.state !== 'canceled' && pipe.output.state !== 'finalized') await pipe.output.cancel().catch(() => undefined);
     throw e;
   } finally {
     picture?.dispose();
