@@ -352,6 +352,40 @@ describe('renderVideo', () => {
     expect(d.meanAbs).toBeGreaterThan(0.5);
   });
 
+  it('the music of a show longer than one chunk (60 s to WAV: two offline renders) joins without a gap or a click', async () => {
+    page ??= await openPaused('render-a');
+    const b64 = await page.evaluate(async () => {
+      const r = await window.dreamscape.renderVideo!({ preset: 'dream-temple', seconds: 60, format: 'wav' });
+      const u8 = new Uint8Array(await r.blob!.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < u8.length; i += 8192) bin += String.fromCharCode(...u8.subarray(i, i + 8192));
+      return btoa(bin);
+    });
+    const wav = Buffer.from(b64, 'base64');
+    const dataAt = wav.indexOf('data');
+    const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + dataAt + 8, wav.byteOffset + wav.length));
+    const frames = samples.length / 2;
+    const rms = (from: number, n: number) => {
+      let sq = 0;
+      for (let i = from; i < from + n; i++) sq += (samples[2 * i]! / 32768) ** 2;
+      return Math.sqrt(sq / n);
+    };
+    const jump = (from: number, to: number) => {
+      let m = 0;
+      for (let i = from; i < to; i++) m = Math.max(m, Math.abs(samples[2 * i]! - samples[2 * i - 2]!) / 32768);
+      return m;
+    };
+    // The chunks' kept parts are 56.98 s (60 s less the 3 s pre-roll and the 20 ms crossfade).
+    const boundary = Math.round(56.98 * 48000);
+    const around = [-0.2, -0.05, 0, 0.05, 0.2].map((dt) => rms(boundary + Math.round(dt * 48000), 2400));
+    const atBoundary = jump(boundary - 480, boundary + 1440);
+    const elsewhere = Math.max(jump(20 * 48000, 20 * 48000 + 1920), jump(40 * 48000, 40 * 48000 + 1920));
+    console.log(`60 s WAV: ${frames} frames; RMS in 50 ms windows around the join at 56.98 s: ${around.map((v) => v.toFixed(3)).join(', ')}; largest step between samples there ${atBoundary.toFixed(3)}, at 20 s and 40 s ${elsewhere.toFixed(3)}`);
+    expect(frames).toBe(60 * 48000);
+    for (const v of around) expect(v).toBeGreaterThan(0.3 * Math.max(...around));
+    expect(atBoundary).toBeLessThanOrEqual(Math.max(0.05, 2 * elsewhere));
+  });
+
   it('the performer view: Render video… opens a dialog with the options and a progress bar, and the file is saved when done', async () => {
     page ??= await openPaused('render-a');
     // The side column needs more room than 640x360.
