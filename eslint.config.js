@@ -59,6 +59,11 @@ export default tseslint.config(
     },
   },
   {
+    // Classes live here (the mapping engine, the symphony's parts): a method passed on loses `this`.
+    files: ['src/inputs/**/*.{ts,tsx}', 'src/audio/**/*.ts'],
+    rules: { '@typescript-eslint/unbound-method': 'error' },
+  },
+  {
     files: ['src/audio/**/*.ts'],
     rules: {
       // The symphony's parts take their options as Tone's own instruments do,

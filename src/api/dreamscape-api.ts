@@ -3,7 +3,7 @@ import { loadPresetInto, PresetProblemsError } from '../store/dream-store.ts';
 import type { DreamClock } from '../store/clock.ts';
 import type { Runtime, Source } from '../runtime/runtime.ts';
 import type { DreamState, Problem } from '../model/index.ts';
-import { describe } from '../model/index.ts';
+import { describe, SOURCES } from '../model/index.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -17,7 +17,8 @@ export interface DreamscapeCore {
   state(): DreamSnapshot;
   /** An action from a script (source `script`): checked, applied, logged. */
   dispatch(action: unknown): DreamSnapshot;
-  loadPreset(preset: unknown, options?: { morphSeconds?: number }): Promise<DreamSnapshot>;
+  /** Load a bundled preset (by id) or a preset object; `source` tags it in the show log (default 'script'). */
+  loadPreset(preset: unknown, options?: { morphSeconds?: number; source?: Source }): Promise<DreamSnapshot>;
   /**
    * A continuous value for a parameter (a bridge's fader, CC or sound feature). Returns nothing;
    * throws on an unknown or non-continuous path; clamped; in state() after the next frame or
@@ -99,7 +100,8 @@ export const createDreamscapeApi = (runtime: Runtime, options: DreamscapeApiOpti
     }
     try {
       const opts = options.morphSeconds === undefined ? {} : { morphSeconds: options.morphSeconds };
-      loadPresetInto(store, raw, source, opts, (a) => runtime.act(a, 'script'));
+      const by: Source = options.source !== undefined && (SOURCES as readonly string[]).includes(options.source) ? options.source : 'script';
+      loadPresetInto(store, raw, source, opts, (a) => runtime.act(a, by));
     } catch (err) {
       if (err instanceof PresetProblemsError) throw new LoadPresetError(err.problems);
       throw err;

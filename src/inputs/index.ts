@@ -25,7 +25,7 @@ export interface Inputs {
 
 export interface InputOptions {
   /** One calm line for the performer (a refused permission, a locked input, a bad stored profile). */
-  say(message: string): void;
+  say: (message: string) => void;
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** The page's query (`?osc=ws://…` and the like). */
   search: string;
@@ -38,8 +38,8 @@ export const startInputs = (runtime: Runtime, api: DreamscapeApi, options: Input
     storage: options.storage,
     say: options.say,
     tap: (source) => tempo.control.tap(source),
-    loadPreset: (id, seconds) => {
-      api.loadPreset(id, { morphSeconds: seconds }).catch((err: unknown) => options.say(`morph to ${id}: ${(err as Error).message}`));
+    loadPreset: (id, seconds, source) => {
+      api.loadPreset(id, { morphSeconds: seconds, source }).catch((err: unknown) => options.say(`morph to ${id}: ${(err as Error).message}`));
     },
   });
   stops.push(runtime.start(mappings));

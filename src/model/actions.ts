@@ -233,6 +233,18 @@ const reduceMorph = (state: DreamState, action: Extract<DreamAction, { type: 'mo
   return startMorph(s, to, seconds, { ...target, morph: null });
 };
 
+/**
+ * An immediate preset switch: the new dream, with the running clock and output kept, and every
+ * parameter that is the performer's rather than a preset's (safety, the show's switches: the
+ * table's rows no preset sets and no morph moves), and a held tempo.
+ */
+const switchKeeping = (state: DreamState, target: DreamState): DreamState => {
+  let s: DreamState = { ...target, clock: state.clock, beat: state.beat, output: state.output };
+  for (const p of tablePaths((spec) => !spec.preset && spec.morph === 'keep', 0)) s = writeParam(s, resolvePath(s, p), getParam(state, p));
+  if (state.show.tempoHold) s = writeParam(s, resolvePath(s, 'tempo'), state.tempo);
+  return s;
+};
+
 // ---- the reducer -----------------------------------------------------------------------------------
 
 export const reduce = (state: DreamState, action: DreamAction): DreamState => {
@@ -271,7 +283,7 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
       const target = resolvePreset(action.preset, { seed: action.seed ?? action.preset.seed ?? state.seed, ...(action.tiles === undefined ? {} : { tiles: action.tiles }) });
       const seconds = Number.isFinite(action.seconds) ? clamp(action.seconds, 0, 600) : 0;
       // An immediate switch keeps the running clock and the performer's safety settings.
-      if (seconds === 0) return { ...target, clock: state.clock, beat: state.beat, safety: state.safety, output: state.output };
+      if (seconds === 0) return switchKeeping(state, target);
       return reduce(state, { type: 'morph', to: target, seconds });
     }
     case 'morph':

@@ -148,7 +148,7 @@ const crossCheck = (preset: Preset): Problem[] => {
       const where = `$.acts[${a}].events[${e}].action`;
       try {
         const r = resolvePath(probe, ev.action.path);
-        if (r.path.startsWith('safety.')) throw new DreamInputError('safety settings belong to the performer, not to a preset', ev.action.path);
+        if (!r.spec.event) throw new DreamInputError(r.path.startsWith('safety.') ? 'safety settings belong to the performer, not to a preset' : `${r.path} is not for a preset's events (the parameter table says so)`, ev.action.path);
         const c = coerce(r.spec, ev.action.value, ev.action.path);
         if (c !== ev.action.value) problems.push({ path: `${where}.value`, message: `${ev.action.path} is out of range`, expected: r.spec.kind === 'number' ? `${r.spec.min} to ${r.spec.max}` : r.spec.kind, found: describe(ev.action.value) });
       } catch (err) {

@@ -125,6 +125,8 @@ const stepShow = (state: DreamState, dt: number): DreamState => {
     const ev = act.events[s.show.fired];
     if (ev && ev.at <= s.show.elapsed) {
       s = { ...s, show: { ...s.show, fired: s.show.fired + 1 } };
+      // A held tempo (taps, a clock, a heard beat) is the performer's until released.
+      if (s.show.tempoHold && ev.action.type === 'set' && ev.action.path === 'tempo') continue;
       try {
         s = reduce(s, ev.action);
       } catch {

@@ -3,10 +3,10 @@
  * and does not stop the others.
  */
 export interface Listeners<A extends unknown[]> {
-  add(fn: (...args: A) => void): () => void;
-  emit(...args: [...A, (error: unknown) => void]): void;
-  size(): number;
-  clear(): void;
+  add: (fn: (...args: A) => void) => () => void;
+  emit: (...args: [...A, (error: unknown) => void]) => void;
+  size: () => number;
+  clear: () => void;
 }
 
 export const listeners = <A extends unknown[]>(): Listeners<A> => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseAction, reduce, tick, getParam, STEP, PANIC_SECONDS, RECOVER_SECONDS } from '../../src/model/index.ts';
+import { parseAction, reduce, resolvePreset, tick, getParam, STEP, PANIC_SECONDS, RECOVER_SECONDS, validatePreset } from '../../src/model/index.ts';
 import type { DreamAction, DreamState } from '../../src/model/index.ts';
-import { fixtureState, run } from './fixture.ts';
+import { FIXTURE, fixtureState, run } from './fixture.ts';
 
 const go = (s: DreamState, seconds: number, dt = 1 / 30) => run(s, seconds, dt, tick);
 const act = (s: DreamState, a: unknown) => reduce(s, parseAction(a));
@@ -318,5 +318,31 @@ describe('tempo (a tapped or received tempo)', () => {
     s = go(act(s, { type: 'act', to: 0 }), 0.1);
     s = go(act(s, { type: 'act', to: 1 }), 3);
     expect(s.tempo).toBe(90);
+  });
+});
+
+describe('a held tempo and the performer’s switches survive what a preset does (review)', () => {
+  const presetOf = (over: Record<string, unknown>) => {
+    const v = validatePreset({ ...FIXTURE, id: 'other', ...over });
+    if (!v.ok) throw new Error(JSON.stringify(v.problems));
+    return v.preset;
+  };
+  it('an immediate preset switch keeps a held tempo, auto-advance and safety', () => {
+    let s = act(fixtureState(), { type: 'tempo', bpm: 120 });
+    s = act(s, { type: 'set', path: 'show.auto', value: false });
+    s = act(s, { type: 'set', path: 'safety.reducedMotion', value: true });
+    s = reduce(s, { type: 'preset', preset: presetOf({ tempo: 60 }), seconds: 0 });
+    expect([s.preset, s.tempo, s.show.tempoHold, s.show.auto, s.safety.reducedMotion]).toEqual(['other', 120, true, false, true]);
+    s = act(s, { type: 'set', path: 'show.tempoHold', value: false });
+    s = reduce(s, { type: 'preset', preset: presetOf({ tempo: 60 }), seconds: 0 });
+    expect(s.tempo).toBe(60);
+  });
+
+  it("a timed tempo event does not override a held tempo", () => {
+    const acts = [{ name: 'A', duration: 10, events: [{ at: 1, action: { type: 'set', path: 'tempo', value: 90 } }] }];
+    const free = go(resolvePreset(presetOf({ acts })), 2);
+    expect(free.tempo).toBe(90);
+    const held = go(act(resolvePreset(presetOf({ acts })), { type: 'tempo', bpm: 140 }), 2);
+    expect(held.tempo).toBe(140);
   });
 });

@@ -20,7 +20,9 @@ vi.mock('../../src/model/param-table.ts', async (importOriginal) => {
     mappable: true,
     panel: { folder: 'Dream', key: 'shimmer' },
   } as const;
-  return { ...table, PARAMS: { ...table.PARAMS, 'mood.shimmer': shimmer } };
+  // A row a preset's events may not set: the schema for editors and npm run validate agree.
+  const hush = { ...shimmer, label: 'hush', doc: 'A test row no event may set.', event: false, panel: null };
+  return { ...table, PARAMS: { ...table.PARAMS, 'mood.shimmer': shimmer, 'mood.hush': hush } };
 });
 
 const { presetJsonSchema, presetFromState, reduce, resolvePreset, showLogJsonSchema, tick, validatePreset } = await import('../../src/model/index.ts');
@@ -53,6 +55,8 @@ describe('a parameter added to the table alone', () => {
     expect(shimmerOf(given)).toBe(1.5);
     const bad = validatePreset({ ...FIXTURE, mood: { shimmer: 3 } });
     expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(['$.mood.shimmer']);
+    const hushed = validatePreset({ ...FIXTURE, acts: [{ name: 'A', duration: 5, events: [{ at: 1, action: { type: 'set', path: 'mood.hush', value: 1 } }] }] });
+    expect(hushed.ok ? [] : hushed.problems.map((p) => [p.path, p.message])).toEqual([['$.acts[0].events[0].action.path', "mood.hush is not for a preset's events (the parameter table says so)"]]);
     const exported = presetFromState(given) as Json;
     expect(exported.mood.shimmer).toBe(1.5);
     expect(shimmerOf(resolved(exported))).toBe(1.5);

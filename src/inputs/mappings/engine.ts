@@ -47,7 +47,7 @@ export interface MappingDeps {
   /** Where the profile is kept across reloads (localStorage); null keeps it in memory only. */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Morph to a bundled preset (a `morph` action target). */
-  loadPreset?: (id: string, seconds: number) => void;
+  loadPreset?: (id: string, seconds: number, source: Source) => void;
   /** A tap of the tap tempo (a `tap` action target). */
   tap?: (source: Source) => void;
   /** Something could not be done (a locked input, a bad stored profile): one calm line. */
@@ -114,7 +114,7 @@ const fire = (runtime: EngineRuntime, deps: MappingDeps, target: ActionTarget, s
       break;
     case 'morph':
       if (!deps.loadPreset) throw new Error('morphing to a preset is not available here');
-      deps.loadPreset(target.preset, target.seconds ?? 8);
+      deps.loadPreset(target.preset, target.seconds ?? 8, source);
       break;
     case 'tap':
       if (!deps.tap) throw new Error('tap tempo is not available here');

@@ -231,13 +231,11 @@ const inbound = (runtime: Runtime, deps: MidiDeps, pairing: ReturnType<typeof le
   };
   const message = (e: MIDIMessageEvent, input: MIDIInput): void => {
     received++;
+    // While a show log plays, live inputs are locked but for panic, recover and safety: the
+    // messages still reach the mappings (a panic pad must work) and the runtime refuses the rest.
     const locked = runtime.inputsLocked();
-    if (locked !== null) {
-      if (!lockedSaid) deps.say(`MIDI is ignored: ${locked}`);
-      lockedSaid = true;
-      return;
-    }
-    lockedSaid = false;
+    if (locked !== null && !lockedSaid) deps.say(`MIDI plays only panic and recover: ${locked}`);
+    lockedSaid = locked !== null;
     for (const m of parseMessage(e.data ?? [])) {
       if (m.kind === 'clock' || m.kind === 'start' || m.kind === 'continue' || m.kind === 'stop') {
         const u = follower.message(m.kind, e.timeStamp);
