@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { flashTransitions, frameMeasures, glitchStepIndex, glitchSubdivision, GUARD_RATES, GUARDED_STEPS_PER_SECOND, maxPerWindow, REDUCED_STEPS_PER_SECOND, slew, stepsPerSecond } from '../../src/scene/flash-guard.ts';
 import { createSceneFrame, JUMP_FOLLOW_S, updateSceneFrame, linearChannel, REDUCED_MOTION_SCALE } from '../../src/scene/scene-frame.ts';
-import { reduce, tick } from '../../src/model/index.ts';
+import { PARAMS, reduce, tick } from '../../src/model/index.ts';
 import type { DreamState } from '../../src/model/index.ts';
 import { fixtureState } from '../model/fixture.ts';
 
@@ -28,7 +28,7 @@ describe('slew and the glitch step rate', () => {
 
   it('holds the glitch under the guard rate at every tempo, on the beat grid', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 40, max: 180, noNaN: true }), (glitch, tempo) => {
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: PARAMS.tempo.min, max: PARAMS.tempo.max, noNaN: true }), (glitch, tempo) => {
         const guarded = glitchSubdivision(glitch, tempo, true, false);
         expect(stepsPerSecond(tempo, guarded)).toBeLessThanOrEqual(GUARDED_STEPS_PER_SECOND + 1e-9);
         const reduced = glitchSubdivision(glitch, tempo, true, true);
