@@ -2,7 +2,7 @@ import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { boot } from './app/boot.ts';
 import { registerOffline } from './app/offline.ts';
-import { DreamProvider } from './store/react.tsx';
+import { DreamProvider } from './app/runtime-context.tsx';
 import { AudienceView } from './views/AudienceView.tsx';
 import './views/app.css';
 

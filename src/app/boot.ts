@@ -6,7 +6,7 @@ import { createRuntime } from '../runtime/runtime.ts';
 import { createRecorder } from '../log/recorder.ts';
 import { showLogModule } from '../log/show-log-module.ts';
 import { createDreamStore, replaceDream } from '../store/dream-store.ts';
-import type { DreamRuntime } from '../store/react.tsx';
+import type { DreamRuntime } from './runtime-context.tsx';
 import { parseUrlOptions } from './url-params.ts';
 import { takeCredential } from './credential.ts';
 import { windowQuality } from '../scene/quality-setting.ts';

@@ -1,5 +1,5 @@
 import type { UrlOptions } from './url-params.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * The performer's relay credential, kept out of every place a secret leaks from: it is read once

@@ -9,7 +9,7 @@ import type { DreamscapeApi } from '../api/dreamscape-api.ts';
 import type { DreamAction, DreamState } from '../model/index.ts';
 import { resolvePreset, validatePreset } from '../model/index.ts';
 import { bundledPreset, bundledPresetIds } from '../store/bundled-presets.ts';
-import type { DreamRuntime } from '../store/react.tsx';
+import type { DreamRuntime } from '../app/runtime-context.tsx';
 import type { LiveSymphony } from './live.ts';
 import type { RenderOptions } from './offline.ts';
 import { encodeWav } from './wav.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { actOrSay } from './notices.ts';
-import { useDream, useRuntime } from '../store/react.tsx';
+import { useDream, useRuntime } from '../app/runtime-context.tsx';
 
 const mmss = (s: number): string => {
   const t = Math.max(0, Math.ceil(s));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { showNotice } from './notices.ts';
 import { replaceDream } from '../store/dream-store.ts';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { startKeepingShow } from '../persist/keep-show.ts';
 import { decodeSavedShow } from '../persist/saved-show.ts';
 import type { SavedShow } from '../persist/saved-show.ts';

@@ -1,4 +1,4 @@
-import { useDream } from '../store/react.tsx';
+import { useDream } from '../app/runtime-context.tsx';
 import { LIVE_ACTIONS } from './live-actions.ts';
 import { useLiveAction } from './useLiveActions.ts';
 

@@ -5,7 +5,7 @@ import type { MappingView } from '../inputs/mappings/engine.ts';
 import type { MidiStatus } from '../inputs/midi/midi-module.ts';
 import type { MappingTarget } from '../model/mapping.ts';
 import { bundledPresetIds } from '../store/bundled-presets.ts';
-import { useDream, useRuntime } from '../store/react.tsx';
+import { useDream, useRuntime } from '../app/runtime-context.tsx';
 import { useInputs } from '../views/useInputs.ts';
 import { ListenSection } from './ListenSection.tsx';
 import { download } from './download.ts';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { presetFromState, validatePresetText } from '../model/index.ts';
 import { bundledPreset, bundledPresetIds } from '../store/bundled-presets.ts';
 import { loadPresetInto, PresetProblemsError } from '../store/dream-store.ts';
-import { useDream, useRuntime } from '../store/react.tsx';
+import { useDream, useRuntime } from '../app/runtime-context.tsx';
 import { LIMITS } from '../model/index.ts';
 import { showNotice } from './notices.ts';
 import { openIfShowLog } from '../log/show-file.ts';

@@ -5,7 +5,7 @@ import { MappingProblemsError } from '../inputs/mappings/engine.ts';
 import { MAPPINGS_FORMAT, MAPPINGS_VERSION } from '../model/mapping.ts';
 import type { MappingInput } from '../model/mapping.ts';
 import { bundledPreset } from '../store/bundled-presets.ts';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { showNotice } from './notices.ts';
 
 interface Suggestion {

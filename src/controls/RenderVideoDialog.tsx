@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { showNotice } from './notices.ts';
 import { showFileName } from '../log/show-file.ts';
 import { bundledPresetIds } from '../store/bundled-presets.ts';

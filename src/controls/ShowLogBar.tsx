@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { showNotice } from './notices.ts';
 import { actMarks, openShowText, showFileName } from '../log/show-file.ts';
 import type { ActMarks } from '../log/show-file.ts';

@@ -1,6 +1,6 @@
 import type { MappingTarget } from '../model/mapping.ts';
 import type { ParamSpec } from '../model/param-table.ts';
-import { observable } from '../runtime/observable.ts';
+import { observable } from '../lib/observable.ts';
 import type { LiveAction } from './live-actions.ts';
 import type { PanelLayout } from './panel-layout.ts';
 

@@ -6,7 +6,7 @@ import type { ParamValue } from '../model/index.ts';
 import { panelLayout } from './panel-layout.ts';
 import type { Binding } from './panel-layout.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { useDream, useRuntime } from '../store/react.tsx';
+import { useDream, useRuntime } from '../app/runtime-context.tsx';
 import { actOrSay, showNotice } from './notices.ts';
 import { useQualityFolder } from './quality-control.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Inputs } from '../inputs/index.ts';
 import type { MappingSource, MappingTarget } from '../model/mapping.ts';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { learnState, levaPaths, pickTarget } from './learn.ts';
 import { showNotice } from './notices.ts';
 import { panelLayout } from './panel-layout.ts';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { audienceUrl } from '../app/audience-url.ts';
 import type { Source } from '../runtime/runtime.ts';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { actionFor, isTyping, liveActionForKey } from './live-actions.ts';
 import type { LiveAction } from './live-actions.ts';
 import { actOrSay, showNotice } from './notices.ts';

@@ -1,6 +1,6 @@
 import { logStart, replayTo, SHOW_LOG_FORMAT, SHOW_LOG_LIMITS, timelineOf, newCursor, validateShowLogText, viewOf } from '../model/index.ts';
 import type { LogCursor, ShowLog, Timeline } from '../model/index.ts';
-import type { DreamRuntime } from '../store/react.tsx';
+import type { DreamRuntime } from '../app/runtime-context.tsx';
 import { showNotice } from '../controls/notices.ts';
 
 /** `<preset>-<yyyy-mm-dd-hhmm>.show.json`, in the performer's local time. */

@@ -4,7 +4,7 @@ import { advance, advanceReplaying, apply, applyModulations } from '../store/dre
 import type { DreamStore } from '../store/dream-store.ts';
 import { createDreamClock } from '../store/clock.ts';
 import type { DreamClock, DreamClockOptions } from '../store/clock.ts';
-import { listeners } from './listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * The one runtime: inputs → actions → store → outputs. Every input (keys, panels, cues, the

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { Canvas } from '@react-three/fiber';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { SceneRuntime } from './scene-runtime.ts';
 import { SceneRoot } from './SceneRoot.tsx';
 import { AdaptiveQuality } from './AdaptiveQuality.tsx';

@@ -1,6 +1,6 @@
 import { isQuality } from './adaptive-quality.ts';
 import type { Quality } from './adaptive-quality.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * This window's quality choice ('auto' or 'full'): a setting of the screen, not of the dream, so

@@ -1,5 +1,5 @@
 import { advance } from './dream-store.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 import type { DreamStore } from './dream-store.ts';
 
 /**

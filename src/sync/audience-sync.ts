@@ -7,7 +7,7 @@ import { HEARTBEAT_MS, MAX_CATCH_UP_S, PERFORMER_SILENCE_MS, PROTOCOL } from './
 import type { AudioDevices, AudioPlace, Carrier, StateMessage } from './protocol.ts';
 import { StateDecoder } from './state-message.ts';
 import type { DreamState } from '../model/index.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /** A state taken: the message, and the whole dream it carries (acts filled in). */
 interface Taken {

@@ -1,7 +1,7 @@
 import { observable } from './protocol.ts';
 import type { Carrier, SyncMessage } from './protocol.ts';
 import { checkSyncMessage, reportDropped } from './validate.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * Windows of one browser on one machine (a second screen or projector) share a BroadcastChannel.

@@ -1,7 +1,7 @@
 import { observable } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
 import type { NatsCarrier, RelayOptions } from './nats-carrier.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * The relay carrier, loaded only when a view is given `?relay=`: the NATS client stays out of the

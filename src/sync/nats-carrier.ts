@@ -4,7 +4,7 @@ import type { CredentialSource } from '../app/credential.ts';
 import { observable, PROTOCOL, subjects } from './protocol.ts';
 import type { Carrier, ClockReply, ClockRequest, LinkInfo, SyncMessage } from './protocol.ts';
 import { checkBytes, checkClockReply, checkClockRequest, checkSyncMessage, INBOX_PATTERN, MAX_CLOCK_BYTES, MAX_STATE_BYTES, reportDropped } from './validate.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 /**
  * The carrier between devices: NATS over WebSocket, straight from the browser to the relay

@@ -7,7 +7,7 @@ import type { PerformerIdentity } from './performer-id.ts';
 import { HEARTBEAT_MS, PARAMS_MIN_MS, PERFORMER_SILENCE_MS, PRESENCE_TIMEOUT_MS, PROTOCOL, RELAY_PRESENCE_TIMEOUT_MS } from './protocol.ts';
 import type { AudioDevices, AudioPlace, Carrier, ClockReply, StateMessage } from './protocol.ts';
 import { changedFields, changedParams, StateEncoder } from './state-message.ts';
-import { listeners } from '../runtime/listeners.ts';
+import { listeners } from '../lib/listeners.ts';
 
 export type AudioChoice = 'auto' | AudioPlace;
 

@@ -1,5 +1,5 @@
 import type { DreamState } from '../model/index.ts';
-import type { Observable } from '../runtime/observable.ts';
+import type { Observable } from '../lib/observable.ts';
 
 /**
  * One sync protocol for every carrier (BroadcastChannel between windows of one browser; a
@@ -149,8 +149,8 @@ export interface LinkInfo {
 }
 
 /** A small observable (the sync components subscribe to it): the runtime's. */
-export { observable } from '../runtime/observable.ts';
-export type { Observable } from '../runtime/observable.ts';
+export { observable } from '../lib/observable.ts';
+export type { Observable } from '../lib/observable.ts';
 
 /** A carrier moves messages; it knows nothing about dreams. */
 export interface Carrier {

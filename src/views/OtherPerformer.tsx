@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { useSyncStatus } from './useSyncStatus.ts';
 
 const box: CSSProperties = {

@@ -1,4 +1,4 @@
-import { useDream, useRuntime } from '../store/react.tsx';
+import { useDream, useRuntime } from '../app/runtime-context.tsx';
 
 /** Shows why a preset or a URL parameter was refused; the dream keeps running behind it. */
 export const ProblemsPanel = () => {

@@ -2,7 +2,7 @@ import { useEffect, useReducer, useRef, useState } from 'react';
 import type { CSSProperties, FormEvent } from 'react';
 import { credentialFromInput, pageCredential } from '../app/credential.ts';
 import type { CredentialHolder } from '../app/credential.ts';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { useSyncStatus } from './useSyncStatus.ts';
 import type { LinkState } from '../sync/protocol.ts';
 import type { SyncStatus } from '../sync/connect.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useRuntime } from '../store/react.tsx';
-import { observable } from '../runtime/observable.ts';
+import { useRuntime } from '../app/runtime-context.tsx';
+import { observable } from '../lib/observable.ts';
 import { installSymphony } from '../audio/symphony.ts';
 import type { SymphonyController, SymphonyStatus } from '../audio/symphony.ts';
 import './symphony.css';

@@ -1,7 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import { showNotice } from '../controls/notices.ts';
-import { observable } from '../runtime/observable.ts';
+import { observable } from '../lib/observable.ts';
 import { startInputs } from '../inputs/index.ts';
 import type { Inputs } from '../inputs/index.ts';
 

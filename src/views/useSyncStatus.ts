@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useRuntime } from '../store/react.tsx';
+import { useRuntime } from '../app/runtime-context.tsx';
 import type { SyncStatus } from '../sync/connect.ts';
 
 /** The sync's status, refreshed when the link changes and every `everyMs`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { DreamProvider } from '../../src/store/react.tsx';
-import type { DreamRuntime } from '../../src/store/react.tsx';
+import { DreamProvider } from '../../src/app/runtime-context.tsx';
+import type { DreamRuntime } from '../../src/app/runtime-context.tsx';
 import type { SyncHandle, SyncStatus } from '../../src/sync/connect.ts';
 import { RelayStatus } from '../../src/views/RelayStatus.tsx';
 import { CutOffIndicator } from '../../src/views/CutOffIndicator.tsx';

@@ -5,7 +5,7 @@ import type { ActionTarget, Mapping, MappingInput, MappingSource, MappingTarget,
 import type { Problem } from '../../model/preset.ts';
 import { issuesToProblems } from '../../model/preset.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { listeners } from '../../runtime/listeners.ts';
+import { listeners } from '../../lib/listeners.ts';
 import { CATCH, freshEnvelope, freshTakeover, relativeSteps, shape, STEP_OF_TRAVEL, takeover, toPosition, toValue } from './response.ts';
 import type { EnvelopeState, Range, TakeoverState } from './response.ts';
 

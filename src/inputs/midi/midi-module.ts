@@ -1,6 +1,6 @@
 import { registerApi } from '../../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../../api/dreamscape-api.ts';
-import { listeners } from '../../runtime/listeners.ts';
+import { listeners } from '../../lib/listeners.ts';
 import type { Runtime, RuntimeModule } from '../../runtime/runtime.ts';
 import type { ControlEvent, MappingEngine } from '../mappings/engine.ts';
 import { browserMidiEnvironment } from './access.ts';

@@ -1,7 +1,7 @@
 import { registerApi } from '../../api/dreamscape-api.ts';
 import type { DreamscapeApi } from '../../api/dreamscape-api.ts';
 import type { RuntimeModule } from '../../runtime/runtime.ts';
-import { listeners } from '../../runtime/listeners.ts';
+import { listeners } from '../../lib/listeners.ts';
 import { createApplier } from './apply.ts';
 import type { OscCounts } from './apply.ts';
 import { openLink } from './link.ts';

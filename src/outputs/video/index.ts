@@ -9,8 +9,8 @@ import type { DreamscapeApi } from '../../api/dreamscape-api.ts';
 import type { RuntimeModule } from '../../runtime/runtime.ts';
 import type { RenderVideoOptions } from './options.ts';
 import type { RenderHooks, RenderVideoResult } from './render.ts';
-import { observable } from '../../runtime/observable.ts';
-import type { Observable } from '../../runtime/observable.ts';
+import { observable } from '../../lib/observable.ts';
+import type { Observable } from '../../lib/observable.ts';
 
 export type { RenderVideoOptions, RenderVideoResult };
 

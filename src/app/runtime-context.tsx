@@ -1,8 +1,8 @@
 import { createContext, useContext } from 'react';
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { DreamStore, DreamStoreState } from './dream-store.ts';
-import type { DreamClock } from './clock.ts';
+import type { DreamStore, DreamStoreState } from '../store/dream-store.ts';
+import type { DreamClock } from '../store/clock.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ShowLogControl } from '../log/show-log-module.ts';
 import type { SyncHandle } from '../sync/connect.ts';
