@@ -3,7 +3,6 @@ import type { Inputs } from '../inputs/index.ts';
 import type { FeatureFrame } from '../inputs/listen/features.ts';
 import type { ListenInput } from '../inputs/listen/source.ts';
 import type { ListenApi } from '../inputs/listen/listen-module.ts';
-import { showNotice } from './notices.ts';
 import './listen.css';
 
 /**
@@ -154,10 +153,8 @@ export const ListenSection = ({ inputs }: { inputs: Inputs | null }) => {
   const start = () => {
     const options = source === 'symphony' ? { source: 'symphony' as const, trimDb: trim } : { source: 'input' as const, trimDb: trim, ...(source === 'default' ? {} : { device: source }), ...(parseChannel(channel) === undefined ? {} : { channel: parseChannel(channel)! }) };
     setState({ ...listen.status(), state: 'starting' });
-    listen.start(options).then(refresh, (err: unknown) => {
-      refresh();
-      showNotice(`listen: ${(err as Error).message}`);
-    });
+    // A refusal is said once, by the listen module (its one calm line).
+    listen.start(options).then(refresh, refresh);
   };
   const on = state?.state === 'on';
   return (
@@ -182,7 +179,7 @@ export const ListenSection = ({ inputs }: { inputs: Inputs | null }) => {
             ))}
           </select>
         ) : null}
-        <button type="button" data-testid="listen-toggle" className={on ? 'active' : ''} onClick={() => (on ? (listen.stop(), refresh()) : start())}>
+        <button type="button" data-testid="listen-toggle" className={on ? 'active' : ''} disabled={state?.state === 'starting'} onClick={() => (on ? (listen.stop(), refresh()) : start())}>
           {on ? 'Stop' : state?.state === 'starting' ? '…' : 'Listen'}
         </button>
       </div>

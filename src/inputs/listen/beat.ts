@@ -44,6 +44,8 @@ export class BeatTracker {
   private lastBeatIndex = -Infinity;
   private readonly minLag: number;
   private readonly maxLag: number;
+  /** The state update() returns: one object, filled in place (no garbage on the audio thread per hop). */
+  private readonly out: BeatState = { tempo: null, phase: 0, confidence: 0, beat: false };
 
   constructor(private readonly hopSeconds: number, historySeconds = 8) {
     this.odf = new Float64Array(Math.round(historySeconds / hopSeconds));
@@ -66,7 +68,14 @@ export class BeatTracker {
 
   private state(t: number): BeatState {
     const p = this.period;
-    if (p === null) return { tempo: null, phase: 0, confidence: 0, beat: false };
+    const out = this.out;
+    if (p === null) {
+      out.tempo = null;
+      out.phase = 0;
+      out.confidence = 0;
+      out.beat = false;
+      return out;
+    }
     const x = (t - this.anchor) / p;
     const index = Math.floor(x);
     let matched = 0;
@@ -75,7 +84,11 @@ export class BeatTracker {
     const beat = index > this.lastBeatIndex && confidence >= 0.5;
     this.lastBeatIndex = index;
     const tempo = this.beats.length >= 4 ? 60 / p : null;
-    return { tempo, phase: frac(x), confidence: tempo === null ? 0 : confidence, beat: beat && tempo !== null };
+    out.tempo = tempo;
+    out.phase = frac(x);
+    out.confidence = tempo === null ? 0 : confidence;
+    out.beat = beat && tempo !== null;
+    return out;
   }
 
   private onsetAt(t: number): void {

@@ -143,7 +143,9 @@ export class ListenAnalyser {
     this.bandFeatures(out, t, audible);
     const lowFlux = this.flux(this.bands[0]!.hi + 1, false);
     const flux = this.flux(1);
-    out.flux = this.fluxRange.update(flux, this.hopSeconds);
+    // Gated like the other levels: hiss under the silence floor must not move an onset mapping.
+    const fluxLevel = this.fluxRange.update(flux, this.hopSeconds);
+    out.flux = audible ? fluxLevel : 0;
     out.onset = this.onsetHits.update(flux, t, audible);
     out.onsets = this.onsetHits.hits;
     this.centroid(out, audible);

@@ -135,6 +135,12 @@ class Listener {
   private readonly follower = new BeatFollower();
   private refusedFollow = false;
   private flowing: (() => void) | null = null;
+  /** Refuses a start still waiting for sound (a stop or a later start came first). */
+  private unflow: (() => void) | null = null;
+  /** Each start's number: a start that finds a later one has superseded it closes what it opened. */
+  private generation = 0;
+  /** The follower's tempo action was refused (a show log playing): said once. */
+  private tempoRefused = false;
 
   constructor(
     private readonly api: DreamscapeApi,
@@ -171,7 +177,7 @@ class Listener {
   /** The beat → tempo mapping: tempo actions while the beat is confident (never from the symphony itself). */
   private follow(r: Runtime, f: FeatureFrame, heard: number): void {
     if (!this.mapped.follow) {
-      if (this.follower.following()) for (const a of this.follower.release()) r.act(a, 'listen');
+      if (this.follower.following()) this.actAll(r, this.follower.release());
       return;
     }
     if (this.status.source === 'symphony') {
@@ -181,16 +187,35 @@ class Listener {
       return;
     }
     const d = r.store.getState().dream;
-    for (const a of this.follower.update(f, Math.max(0, Date.now() - heard) / 1000, { tempo: d.tempo, beat: d.beat, tempoHold: d.show.tempoHold })) r.act(a, 'listen');
+    this.actAll(r, this.follower.update(f, Math.max(0, Date.now() - heard) / 1000, { tempo: d.tempo, beat: d.beat, tempoHold: d.show.tempoHold }));
+  }
+
+  /**
+   * The follower's tempo actions on the bus. A refusal (a show log playing: live inputs locked) is
+   * said once, not thrown at the worklet's message handler once a beat.
+   */
+  private actAll(r: Runtime, actions: Iterable<Parameters<Runtime['act']>[0]>): void {
+    for (const a of actions) {
+      try {
+        r.act(a, 'listen');
+        this.tempoRefused = false;
+      } catch (err) {
+        if (!this.tempoRefused) this.deps.say(`listen: the heard beat is not followed: ${(err as Error).message}`);
+        this.tempoRefused = true;
+      }
+    }
   }
 
   stop(why = ''): void {
+    this.generation++;
+    this.unflow?.();
+    this.unflow = null;
     this.opened?.close();
     this.opened = null;
     this.latest = null;
     this.recent.clear();
     this.flowing = null;
-    if (this.runtime && this.follower.following()) for (const a of this.follower.release()) this.runtime.act(a, 'listen');
+    if (this.runtime && this.follower.following()) this.actAll(this.runtime, this.follower.release());
     this.status = { ...this.status, state: 'off', source: null, why, following: false };
   }
 
@@ -212,16 +237,26 @@ class Listener {
         this.flowing = null;
         resolve();
       };
+      this.unflow = () => {
+        clearTimeout(timer);
+        reject(new ListenRefusedError('stopped before sound flowed'));
+      };
     });
   }
 
   async start(o: ListenStartOptions): Promise<ListenStatus> {
     this.stop();
+    // A later start or a stop supersedes this one: what it opened is closed, its timer refused.
+    const generation = ++this.generation;
     const trimDb = o.trimDb ?? this.status.trimDb;
     this.status = { ...this.status, state: 'starting', source: o.source, why: '', trimDb };
     this.refusedFollow = false;
     try {
       const s = await this.open(o, 10 ** (trimDb / 20));
+      if (generation !== this.generation) {
+        s.close();
+        throw new ListenRefusedError('superseded by a later start or a stop');
+      }
       this.opened = s;
       s.node.port.onmessage = (e: MessageEvent<ListenFrameMessage>) => this.drive(e.data);
       s.onEnded(() => {
@@ -230,13 +265,16 @@ class Listener {
         this.deps.say('listen: the sound input went away (unplugged?); the show goes on without it');
       });
       await this.flow();
+      if (generation !== this.generation) throw new ListenRefusedError('superseded by a later start or a stop');
       const hop = hopFor(s.sampleRate);
       this.status = { ...this.status, state: 'on', hop, hopMs: (hop / s.sampleRate) * 1000, sampleRate: s.sampleRate };
       return this.statusNow();
     } catch (err) {
       const why = (err as Error).message;
-      this.stop(why);
-      this.deps.say(`listen: ${why}; the show goes on`);
+      if (generation === this.generation) {
+        this.stop(why);
+        this.deps.say(`listen: ${why}; the show goes on`);
+      }
       throw err;
     }
   }

@@ -21,6 +21,8 @@ class ListenProcessor extends AudioWorkletProcessor {
   private filled = 0;
   private readonly frame = emptyFrame();
   private channels: number[];
+  private picked: number[] = [];
+  private pickedFor = -1;
   private trim: number;
   private running = true;
   /** When the hop's first quantum arrived (ms since the epoch: Date is in every realm, performance is not). */
@@ -41,7 +43,12 @@ class ListenProcessor extends AudioWorkletProcessor {
     const input = inputs[0] ?? [];
     const first = input[0];
     const n = first?.length ?? 128;
-    const picked = this.channels.length ? this.channels.filter((c) => c < input.length) : input.map((_, i) => i);
+    // The channels to mix, worked out again only when the input's channel count changes (no garbage per block).
+    if (input.length !== this.pickedFor) {
+      this.pickedFor = input.length;
+      this.picked = this.channels.length ? this.channels.filter((c) => c < input.length) : input.map((_, i) => i);
+    }
+    const picked = this.picked;
     const gain = picked.length ? this.trim / picked.length : 0;
     if (this.filled === 0) this.heard = Date.now();
     for (let i = 0; i < n && this.filled < this.hopBuffer.length; i++) {

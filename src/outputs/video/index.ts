@@ -36,8 +36,11 @@ export const renderVideo = async (options: RenderVideoOptions, hooks: RenderHook
   hooks.signal?.addEventListener('abort', () => controller.abort());
   renderingValue.set(true);
   try {
-    const { renderVideo: render } = await import('./render.ts');
-    return await render(options, { ...hooks, signal: controller.signal });
+    const { renderVideo: render, RenderCancelledError } = await import('./render.ts');
+    const result = await render(options, { ...hooks, signal: controller.signal });
+    // cancelRender() said true: the render is not done, even if its last frame was already drawn.
+    if (controller.signal.aborted) throw new RenderCancelledError();
+    return result;
   } finally {
     if (current === controller) current = null;
     renderingValue.set(false);

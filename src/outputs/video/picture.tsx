@@ -56,9 +56,15 @@ export class RenderPicture {
   /** Mount the scene and draw its first frame at `from`. */
   static async create(log: ShowLog, options: PictureOptions, from: number): Promise<RenderPicture> {
     const p = new RenderPicture(log, options);
-    await p.mount();
-    p.player.seek(from);
-    p.step(0);
+    try {
+      await p.mount();
+      p.player.seek(from);
+      p.step(0);
+    } catch (err) {
+      // A failed setup lets its WebGL context go (browsers drop the oldest past their limit: the live scene's).
+      p.dispose();
+      throw err;
+    }
     return p;
   }
 

@@ -86,6 +86,22 @@ describe('the feature maths', () => {
     expect(last.tempo).toBeNull();
   });
 
+  it('hiss under the silence floor (white noise at -80 dBFS) moves no level, onset level included, and makes no hit', () => {
+    let seed = 7;
+    const noise = new Float32Array(5 * SR).map(() => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return (seed / 2 ** 32 - 0.5) * 2 * 10 ** (-80 / 20);
+    });
+    const frames = analyse(noise);
+    expect(frames.length).toBeGreaterThan(400);
+    for (const f of frames) {
+      expect(f.flux).toBe(0);
+      expect(f.level).toBe(0);
+      for (const b of Object.values(f.bands)) expect(b.level).toBe(0);
+    }
+    expect(frames.at(-1)!.onsets).toBe(0);
+  });
+
   it('the centroid rises with a sweep', () => {
     const frames = analyse(sweep(100, 8000, 6, SR)).filter((f) => f.t > 0.1);
     const seconds = [0.5, 1.5, 2.5, 3.5, 4.5, 5.5].map((s) => frames.find((f) => f.t >= s)!);
