@@ -248,7 +248,8 @@ class Listener {
     this.stop();
     // A later start or a stop supersedes this one: what it opened is closed, its timer refused.
     const generation = ++this.generation;
-    const trimDb = o.trimDb ?? this.status.trimDb;
+    const wanted = o.trimDb ?? this.status.trimDb;
+    const trimDb = Number.isFinite(wanted) ? Math.max(-24, Math.min(24, wanted)) : 0;
     this.status = { ...this.status, state: 'starting', source: o.source, why: '', trimDb };
     this.refusedFollow = false;
     try {
@@ -299,7 +300,7 @@ class Listener {
       recent: () => this.recent.list(),
       setTrim: (db) => {
         if (!Number.isFinite(db)) throw new Error(`trim is a number of dB, got ${String(db)}`);
-        this.status = { ...this.status, trimDb: Math.max(-40, Math.min(40, db)) };
+        this.status = { ...this.status, trimDb: Math.max(-24, Math.min(24, db)) };
         this.opened?.node.port.postMessage({ trim: 10 ** (this.status.trimDb / 20) });
       },
       status: () => this.statusNow(),

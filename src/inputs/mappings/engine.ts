@@ -380,7 +380,7 @@ export class MappingEngine {
       if (rising) l.last = { raw: e.raw, value: fire(this.runtime, this.deps, m.target, source), at: this.now() };
       return;
     }
-    // The listen input follows the beat with tempo actions itself (src/inputs/listen/follow.ts).
+    // The listen input follows the beat with tempo actions itself (src/inputs/listen/drive.ts, BeatFollower).
     if (m.source.kind === 'listen' && m.source.feature === 'beat' && m.target === 'tempo') return;
     const { range, resolved } = this.rangeOf(m, m.target);
     const current = toPosition(m, range, getParam(this.runtime.store.getState().dream, resolved) as number);
