@@ -6,6 +6,7 @@ import { createRuntime } from '../runtime/runtime.ts';
 import { createRecorder } from '../log/recorder.ts';
 import { showLogModule } from '../log/show-log-module.ts';
 import { createDreamStore, replaceDream } from '../store/dream-store.ts';
+import { MAX_SOURCE_DT } from '../store/clock.ts';
 import type { DreamRuntime } from './runtime-context.tsx';
 import { parseUrlOptions } from './url-params.ts';
 import { takeCredential } from './credential.ts';
@@ -67,7 +68,9 @@ export const boot = (search: string, hash = ''): Boot => {
   };
   // A reloaded performer tab takes its show up before it says anything to its audiences.
   const resume = options.view === 'performer' ? takeUpSession(options.room, checkDream) : undefined;
-  const bus = createRuntime(store, { onError: reportError, clock: resume?.show ? { longFramesFor: RESUME_LONG_FRAMES_S, since: performance.now() / 1000 } : {} });
+  // A performer keeps the wall clock's pace through slow frames (its audiences do: see maxFrameSeconds).
+  const pace = options.view === 'performer' ? { maxFrameSeconds: MAX_SOURCE_DT } : {};
+  const bus = createRuntime(store, { onError: reportError, clock: resume?.show ? { ...pace, longFramesFor: RESUME_LONG_FRAMES_S, since: performance.now() / 1000 } : pace });
   const { clock } = bus;
   if (resume?.show) {
     replaceDream(store, dreamToResume(resume.show, Date.now()), { discrete: false });
@@ -118,7 +121,14 @@ export const boot = (search: string, hash = ''): Boot => {
     credential: credential.kind(),
   }) });
   // One loop drives the dream: tick the model, then let the renderers draw.
-  startFrameLoop({ frame: (t) => clock.frame(t / 1000), request: (fn) => requestAnimationFrame(fn), cancel: (h) => cancelAnimationFrame(h), report: reportError });
+  startFrameLoop({
+    frame: (t) => clock.frame(t / 1000),
+    request: (fn) => requestAnimationFrame(fn),
+    cancel: (h) => cancelAnimationFrame(h),
+    report: reportError,
+    // A hidden performer tab has no animation frames: a timer keeps its dream (and its audiences') on time.
+    ...(options.view === 'performer' ? { fallback: { every: 250, now: () => performance.now(), set: (fn: () => void, ms: number) => setInterval(fn, ms), clear: (h: unknown) => clearInterval(h as number) } } : {}),
+  });
   const runtime: DreamRuntime = { store, clock, bus, showLog, view: options.view, room: options.room, sync, checkDream, ...(resume ? { resume } : {}) };
   return { runtime, api, options, sync };
 };

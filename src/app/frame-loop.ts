@@ -11,24 +11,42 @@ export interface FrameLoopOptions {
   cancel(handle: number): void;
   /** Called for every exception thrown by a frame. */
   report(error: unknown): void;
+  /**
+   * Where animation frames stop (a hidden tab: the performer looking at the projector window),
+   * frames from a timer instead, so the dream keeps the wall clock's pace and its audiences are
+   * not pulled back when it returns: `every` ms, given the page's clock in ms. Optional.
+   */
+  fallback?: { every: number; now: () => number; set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
 }
 
 export const startFrameLoop = (options: FrameLoopOptions): (() => void) => {
   let handle = 0;
   let stopped = false;
-  const loop = (now: number) => {
-    if (stopped) return;
-    handle = options.request(loop);
+  let last = -Infinity;
+  const run = (now: number) => {
+    last = now;
     try {
       options.frame(now);
     } catch (error) {
       options.report(error);
     }
   };
+  const loop = (now: number) => {
+    if (stopped) return;
+    handle = options.request(loop);
+    run(now);
+  };
   handle = options.request(loop);
+  const fb = options.fallback;
+  // A frame from the timer only when no animation frame came for longer than its period.
+  const timer = fb ? fb.set(() => {
+    const now = fb.now();
+    if (!stopped && now - last > fb.every) run(now);
+  }, fb.every) : null;
   return () => {
     stopped = true;
     options.cancel(handle);
+    if (fb) fb.clear(timer);
   };
 };
 

@@ -51,6 +51,13 @@ export interface DreamClockOptions {
    * loading before the first frame is not lost to its audiences.
    */
   since?: number;
+  /**
+   * The longest frame taken in full on the page's clock (default MAX_FRAME_DT). A performer's
+   * audiences dream on at the wall clock's pace between its states: a performer that capped its
+   * slow frames (a busy machine, shaders compiling) would fall behind them, and each of its next
+   * states would pull them back. A performer takes frames up to MAX_SOURCE_DT in full.
+   */
+  maxFrameSeconds?: number;
   /** Runs at the start of every frame and step, paused or not (continuous values land here). */
   beforeAdvance?: () => void;
   /** How dream time moves on (the runtime's: a replayed log applies its entries at each step). */
@@ -109,7 +116,7 @@ export const createDreamClock = (store: DreamStore, options: DreamClockOptions =
       lastNow = now;
       longFramesUntil ??= now + (options.longFramesFor ?? 0);
       // In the long-frames window a frame is taken in full up to the window's length.
-      const cap = source ? MAX_SOURCE_DT : now <= longFramesUntil ? Math.max(MAX_SOURCE_DT, options.longFramesFor ?? 0) : MAX_FRAME_DT;
+      const cap = source ? MAX_SOURCE_DT : now <= longFramesUntil ? Math.max(MAX_SOURCE_DT, options.longFramesFor ?? 0) : (options.maxFrameSeconds ?? MAX_FRAME_DT);
       if (!isPaused && dt > 0) move(Math.min(dt, cap));
       notify(false);
     },

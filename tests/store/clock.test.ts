@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createDreamClock, MAX_FRAME_DT } from '../../src/store/clock.ts';
+import { createDreamClock, MAX_FRAME_DT, MAX_SOURCE_DT } from '../../src/store/clock.ts';
 import { createDreamStore } from '../../src/store/dream-store.ts';
 import { fixtureState } from '../model/fixture.ts';
 
 describe('the dream clock', () => {
+  it('a performer (maxFrameSeconds) takes slow frames in full, so its audiences are not pulled back; a hidden tab still does not leap', () => {
+    const clock = createDreamClock(createDreamStore(fixtureState()), { maxFrameSeconds: MAX_SOURCE_DT });
+    clock.frame(10);
+    clock.frame(10.8); // a slow frame on a busy machine
+    expect(clock.time()).toBeCloseTo(0.8, 9);
+    clock.frame(40); // back from a hidden tab
+    expect(clock.time()).toBeCloseTo(0.8 + MAX_SOURCE_DT, 9);
+  });
+
   it('advances by the page clock, caps a long gap, and stops while paused', () => {
     const store = createDreamStore(fixtureState());
     const clock = createDreamClock(store);
