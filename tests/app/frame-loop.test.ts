@@ -86,3 +86,34 @@ describe('the frame loop', () => {
     expect(lines[1]).toMatch(/^frame failed: Error: boom \(and 299 more since the last report\)$/);
   });
 });
+
+describe('a hidden performer tab', () => {
+  it('gets frames from the timer while animation frames stop, none while they come, and none after stop', () => {
+    const frames: number[] = [];
+    let queued: ((now: number) => void) | null = null;
+    let tick: (() => void) | null = null;
+    let now = 0;
+    const stop = startFrameLoop({
+      frame: (t) => frames.push(t),
+      request: (fn) => ((queued = fn), 1),
+      cancel: () => undefined,
+      report: () => undefined,
+      fallback: { every: 250, now: () => now, set: (fn) => (tick = fn), clear: () => (tick = null) },
+    });
+    // Animation frames every 16 ms: the timer adds none.
+    for (let i = 1; i <= 30; i++) {
+      now = i * 16;
+      queued!(now);
+      if (i % 15 === 0) tick!();
+    }
+    expect(frames.length).toBe(30);
+    // Hidden: no animation frames; the timer gives one every time it fires past its period.
+    for (let k = 1; k <= 8; k++) {
+      now = 480 + k * 1000; // background timers are throttled to about once a second
+      tick!();
+    }
+    expect(frames.slice(30)).toEqual([1480, 2480, 3480, 4480, 5480, 6480, 7480, 8480]);
+    stop();
+    expect(tick).toBeNull();
+  });
+});
