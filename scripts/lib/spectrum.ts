@@ -1,7 +1,9 @@
 /**
  * Measuring rendered audio offline: levels, a crude spectrum, brightness and noisiness. Pure; used
  * by the listening report (scripts/listen.ts) and the render tests (tests/audio), never by the app.
+ * The FFT is the listening analysis's own (src/inputs/listen/dsp.ts).
  */
+import { fft } from '../../src/inputs/listen/dsp.ts';
 export interface Levels {
   peak: number;
   peakDb: number;
@@ -31,42 +33,6 @@ export const levels = (channels: readonly Float32Array[], from = 0, to = Infinit
     }
   }
   return { peak, peakDb: toDb(peak), rmsDb: n ? 10 * Math.log10(sum / n || 1e-30) : -Infinity, nonFinite };
-};
-
-/** In-place radix-2 FFT of re/im (length a power of two). */
-const fft = (re: Float64Array, im: Float64Array): void => {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const tr = re[b]! * cr - im[b]! * ci;
-        const ti = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
-      }
-    }
-  }
 };
 
 /** Average power spectrum (Hann windows of `size`, hop size/2) of the mid channel over [from, to) samples. */
