@@ -13,3 +13,4 @@ export * from './tick.ts';
 export * from './json-guard.ts';
 export * from './timeline.ts';
 export * from './show-log.ts';
+export * from './tree.ts';

@@ -1,4 +1,4 @@
-import { CONSENTS, KEYS, MODES, PATTERNS, VOICES } from './vocabulary.ts';
+import { CAMERA_MOTIONS, CONSENTS, FRACTURE_KINDS, KEYS, MODES, MOSAIC_SHAPES, PARTICLE_KINDS, PATTERNS, REGION_KINDS, SKY_KINDS, THREAD_ROUTINGS, THREAD_STYLES, VOICES } from './vocabulary.ts';
 
 /**
  * The parameter table: one row per parameter a performer, a preset, an act, a timed event, a morph
@@ -8,13 +8,13 @@ import { CONSENTS, KEYS, MODES, PATTERNS, VOICES } from './vocabulary.ts';
  * tick.ts), `modulate`'s checks (params.ts), the relay's message checks (sync/validate.ts) and the
  * leva panels (controls/panel-layout.ts). A new parameter is one row here, and nothing else.
  *
- * A path is `group.field` or a top-level `field`; the state holds it at that place
- * (`mood.arousal` is `state.mood.arousal`). Dreamer rows are per dreamer, addressed as
- * `dreamers.<index or id>.<field>`.
+ * A path is a top-level `field`, `group.field` or `group.slot.field`; the state holds it at that
+ * place (`mood.arousal` is `state.mood.arousal`, `scene.sky.kind` is `state.scene.sky.kind`).
+ * Dreamer rows are per dreamer, addressed as `dreamers.<index or id>.<field>`.
  */
 
 /** The leva folders a row may sit in (controls/panel-layout.ts adds the buttons). */
-export const PANEL_FOLDERS = ['Dream', 'Mosaic', 'Symphony', 'Dreamers', 'Acts', 'Safety'] as const;
+export const PANEL_FOLDERS = ['Dream', 'Mosaic', 'Scene', 'Symphony', 'Dreamers', 'Acts', 'Safety'] as const;
 export type PanelFolder = (typeof PANEL_FOLDERS)[number];
 
 /** How a morph (an act's transition, a preset morph) moves a parameter. */
@@ -110,6 +110,32 @@ export const PARAMS = {
   'mosaic.fracture': num(0, 1, 0, 'fracture', 'How far the mosaic is fractured: tiles part along their cracks (the live disturbance; a morph leaves it).', { morph: 'keep', continuous: true, ...on('Mosaic', 'fracture') }),
   'mosaic.glitch': num(0, 1, 0, 'glitch', 'How hard the mosaic glitches: tiles step on the beat (the live disturbance; a morph leaves it).', { morph: 'keep', continuous: true, ...on('Mosaic', 'glitch') }),
   'mosaic.restabilizeSeconds': num(0.1, 60, 4, 'restabilize time (s)', 'Seconds the mosaic takes to spring back whole after a fracture or glitch.', { unit: 's', act: false, ...on('Mosaic', 'restabilize time') }),
+  // ---- the scene's layers: what world the dream is set in (a preset's `scene`) ----
+  'scene.sky.kind': choice(SKY_KINDS, 'nebula', 'sky', 'The sky behind everything: nebula (slow clouds of light), aurora (curtains), stars (a deep field), fog (a low luminous mist), caustics (light through liquid). A change cross-fades.', on('Scene', 'sky')),
+  'scene.sky.brightness': num(0, 2, 1, 'sky brightness', 'How bright the sky is, 1 as designed (0 leaves only the deep colour).', on('Scene', 'sky brightness')),
+  'scene.mosaic.shape': choice(MOSAIC_SHAPES, 'block', 'mosaic shape', 'What the Dream Mosaic is laid on: block (a rounded window), disc, ring, dome (a vault seen from inside), wall (a tapestry filling the view), floor (a ground in perspective), sphere, islands (scattered rafts). A change cross-fades.', on('Scene', 'shape')),
+  'scene.mosaic.x': num(-4, 4, 0, 'mosaic x', 'Where the mosaic stands, left (-) or right (+), in mosaic heights.', on('Scene', 'mosaic x')),
+  'scene.mosaic.y': num(-4, 4, 0, 'mosaic y', 'Where the mosaic stands, down (-) or up (+), in mosaic heights.', on('Scene', 'mosaic y')),
+  'scene.mosaic.scale': num(0.2, 4, 1, 'mosaic scale', 'The mosaic\'s size, 1 as designed for its shape.', on('Scene', 'mosaic scale')),
+  'scene.mosaic.regions': choice(REGION_KINDS, 'sectors', 'regions', 'How the dreamers\' regions lie on the mosaic: sectors (slices around the centre), bands (stripes), islands (patches), interleaved (tile by tile, woven together). A change cross-fades.', on('Scene', 'regions')),
+  'scene.mosaic.relief': num(0, 1, 0.5, 'tile relief', 'How domed each tile is: 0 flat enamel, 0.5 cabochons as designed, 1 deep gems.', on('Scene', 'relief')),
+  'scene.mosaic.grout': num(0, 1, 0.5, 'grout', 'How wide and bright the glowing grout between tiles is, 0.5 as designed.', on('Scene', 'grout')),
+  'scene.mosaic.fracture': choice(FRACTURE_KINDS, 'plates', 'fracture kind', 'How the mosaic breaks: plates (parting along cracks), shatter (tiles blown from the epicentre), peel (tiles lifting away from the epicentre like a page), dissolve (tiles crumbling to dust).', on('Scene', 'fracture kind')),
+  'scene.threads.style': choice(THREAD_STYLES, 'ribbons', 'thread style', 'How the dreamers\' threads look: ribbons, braids (twisted pairs), rivers (flowing particles), strands (thin liquid filaments), lace (a network between the dreamers). A change cross-fades.', on('Scene', 'threads')),
+  'scene.threads.routing': choice(THREAD_ROUTINGS, 'across', 'thread routing', 'Where the threads run: across the dream, radial (to its centre), knot (converging as unity rises). A change cross-fades.', on('Scene', 'routing')),
+  'scene.threads.brightness': num(0, 2, 1, 'thread brightness', 'How bright the threads are, 1 as designed (0 hides them).', on('Scene', 'thread brightness')),
+  'scene.particles.kind': choice(PARTICLE_KINDS, 'none', 'particles', 'Motes in the air: none, dust, fireflies, ash, petals, embers, rain; each moves with the mood and scatters with the glitch. A change cross-fades.', on('Scene', 'particles')),
+  'scene.particles.amount': num(0, 1, 0.5, 'particle amount', 'How many particles there are (0 none, 1 a storm).', on('Scene', 'particle amount')),
+  'scene.camera.distance': num(2, 40, 12.5, 'camera distance', 'How far the camera stands from the mosaic, in world units (the mosaic is about 7 tall); the framing widens on a narrow screen so the dream still fills it.', { unit: 'units', ...on('Scene', 'distance') }),
+  'scene.camera.height': num(-12, 12, 0, 'camera height', 'How high the camera stands above the mosaic\'s centre, in world units.', { unit: 'units', ...on('Scene', 'height') }),
+  'scene.camera.tilt': num(-80, 80, 0, 'camera tilt', 'How far the camera looks down (+) or up (-) from level, in degrees.', { unit: '°', ...on('Scene', 'tilt') }),
+  'scene.camera.fov': num(15, 110, 38, 'field of view', 'The camera\'s vertical field of view on a landscape screen, in degrees.', { unit: '°', ...on('Scene', 'fov') }),
+  'scene.camera.motion': choice(CAMERA_MOTIONS, 'drift', 'camera motion', 'How the camera moves: drift (a slow wander), still, orbit (circling the mosaic), dolly (travelling in along a path through each act). A change cross-fades.', on('Scene', 'motion')),
+  'scene.camera.speed': num(0, 1, 0.5, 'camera speed', 'How fast the camera moves, 0.5 as designed.', on('Scene', 'camera speed')),
+  'scene.finish.vignette': num(0, 1, 0.5, 'vignette', 'How far the picture darkens toward its edges, 0.5 as designed.', on('Scene', 'vignette')),
+  'scene.finish.grain': num(0, 1, 0.3, 'grain', 'Film grain over the picture.', on('Scene', 'grain')),
+  'scene.finish.chroma': num(0, 1, 0.2, 'chromatic split', 'How far red and blue part toward the edges, like an old lens (the glitch splits them further).', on('Scene', 'chroma')),
+  'scene.finish.bloom': num(0, 2, 1, 'bloom', 'How strongly bright light blooms, 1 as designed.', on('Scene', 'bloom')),
   'symphony.level': num(0, 1, 0.8, 'master level', 'The symphony\'s master level (under the performer\'s level cap).', on('Symphony', 'master')),
   'symphony.reverb': num(0, 1, 0.5, 'reverb', 'How much of the symphony reaches the reverb.', on('Symphony', 'reverb')),
   'show.auto': flag(true, 'auto-advance acts', 'Whether acts advance on their own when their duration ends.', { preset: false, act: false, morph: 'keep', ...on('Acts', 'auto-advance') }),
@@ -136,11 +162,12 @@ export type DreamerField = keyof typeof DREAMER_PARAMS;
 
 type RowValue<R> = R extends { kind: 'number' } ? number : R extends { kind: 'enum'; values: readonly (infer V)[] } ? V : R extends { kind: 'colour' } ? string : boolean;
 type Head<P> = P extends `${infer A}.${string}` ? A : P;
-type Group<T, A extends string> = { [P in keyof T & string as P extends `${A}.${infer B}` ? B : never]: RowValue<T[P]> };
+/** The rows under `A.`, with that prefix taken off. */
+type Under<T, A extends string> = { [P in keyof T & string as P extends `${A}.${infer B}` ? B : never]: T[P] };
 
-/** `{'mood.valence': …, depth: …}` → `{ mood: { valence: number }, depth: number }`. */
+/** `{'mood.valence': …, depth: …, 'scene.sky.kind': …}` → `{ mood: { valence: number }, depth: number, scene: { sky: { kind: … } } }`. */
 export type ParamTree<T> = {
-  -readonly [K in keyof T & string as Head<K>]: K extends `${infer A}.${string}` ? Group<T, A> : RowValue<T[K]>;
+  -readonly [K in keyof T & string as Head<K>]: K extends `${infer A}.${string}` ? ParamTree<Under<T, A>> : RowValue<T[K]>;
 };
 
 /** A dreamer row's default for the dreamer at `index`. */

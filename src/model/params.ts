@@ -2,6 +2,7 @@ import { DREAMER_PARAMS, PARAMS } from './param-table.ts';
 import type { DreamerField, GlobalPath, ParamSpec } from './param-table.ts';
 import type { DreamState, Dreamer, ParamValue } from './state.ts';
 import { clamp, isColour } from './units.ts';
+import { readAt, setIn } from './tree.ts';
 
 export * from './param-table.ts';
 
@@ -92,9 +93,7 @@ export const coerce = (spec: ParamSpec, value: unknown, path: string): ParamValu
 export const getParam = (state: DreamState, path: string): ParamValue => {
   const r = resolvePath(state, path);
   if (r.dreamer) return state.dreamers[r.dreamer.index]![r.dreamer.field];
-  const [a, b] = r.path.split('.') as [string, string | undefined];
-  const top = (state as unknown as Record<string, unknown>)[a];
-  return (b === undefined ? top : (top as Record<string, unknown>)[b]) as ParamValue;
+  return readAt(state, r.path) as ParamValue;
 };
 
 /** Write an already-coerced value; returns a new state (structural sharing, no mutation). */
@@ -105,11 +104,8 @@ export const writeParam = (state: DreamState, resolved: ResolvedPath, value: Par
     dreamers[index] = { ...dreamers[index]!, [field]: value };
     return { ...state, dreamers };
   }
-  const [a, b] = resolved.path.split('.') as [keyof DreamState, string | undefined];
-  if (b === undefined) return { ...state, [a]: value };
-  const inner = state[a] as unknown as Record<string, unknown>;
-  const next = { ...state, [a]: { ...inner, [b]: value } };
-  if (a === 'mosaic') next.mosaic.stability = 1 - Math.max(next.mosaic.fracture, next.mosaic.glitch);
+  const next = setIn(state, resolved.path, value);
+  if (resolved.path.startsWith('mosaic.')) next.mosaic.stability = 1 - Math.max(next.mosaic.fracture, next.mosaic.glitch);
   return next;
 };
 

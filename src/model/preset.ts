@@ -5,6 +5,7 @@ import { hashSeed } from './random.ts';
 import { PRESET_VERSION, presetSchema } from './schema.ts';
 import type { ActInput, DreamerInput, Preset } from './schema.ts';
 import { inspectJson } from './json-guard.ts';
+import { readAt, writeAt } from './tree.ts';
 import { LIMITS } from './state.ts';
 import type { Act, DreamParams, DreamState, Dreamer, DreamerParams, ParamValue, TimedEvent } from './state.ts';
 
@@ -33,15 +34,6 @@ const DEFAULT_MOTIFS: (number | null)[][] = [
   [0, 4, 3, 2, 1],
 ];
 
-/** The value at a table path (`mood.arousal`, `depth`) in a nested object, if any. */
-const readAt = (obj: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
-
-const writeAt = (obj: Record<string, unknown>, path: string, value: unknown): void => {
-  const [a, b] = path.split('.') as [string, string | undefined];
-  if (b === undefined) obj[a] = value;
-  else ((obj[a] ??= {}) as Record<string, unknown>)[b] = value;
-};
 
 /**
  * A row's value for a dream: the given object's where it has one (and the row lets a preset set it),

@@ -56,20 +56,21 @@ export const rowShapes = (table: ParamTable, has: (spec: ParamSpec) => boolean, 
   const shape: Record<string, z.ZodType | Shape> = {};
   for (const [path, spec] of Object.entries(table)) {
     if (!has(spec)) continue;
-    const [a, b] = path.split('.') as [string, string | undefined];
-    const field = optional ? rowSchema(spec).optional() : rowSchema(spec);
-    if (b === undefined) shape[a] = field;
-    else ((shape[a] ??= {}) as Shape)[b] = field;
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    let group = shape;
+    for (const k of keys) group = (group[k] ??= {}) as Record<string, z.ZodType | Shape>;
+    group[last] = optional ? rowSchema(spec).optional() : rowSchema(spec);
   }
   return shape;
 };
 
-/** Groups as strict objects (optional ones when the fields are). */
+/** Groups (at any depth) as strict objects (optional ones when the fields are). */
 export const strictGroups = (shapes: Record<string, z.ZodType | Shape>, optional: boolean): Shape =>
   Object.fromEntries(
     Object.entries(shapes).map(([k, v]) => {
       if (v instanceof z.ZodType) return [k, v];
-      const group = z.strictObject(v);
+      const group = z.strictObject(strictGroups(v as Record<string, z.ZodType | Shape>, optional));
       return [k, optional ? group.optional() : group];
     }),
   );

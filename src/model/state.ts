@@ -1,8 +1,8 @@
 import type { NormalRange, Seconds } from './units.ts';
 import type { DREAMER_PARAMS, PARAMS, ParamTree } from './param-table.ts';
 
-export { KEYS, MODES, VOICES, PATTERNS, CONSENTS, LIMITS } from './vocabulary.ts';
-export type { Key, Mode, Voice, Pattern, Consent } from './vocabulary.ts';
+export { KEYS, MODES, VOICES, PATTERNS, CONSENTS, LIMITS, SKY_KINDS, MOSAIC_SHAPES, REGION_KINDS, FRACTURE_KINDS, THREAD_STYLES, THREAD_ROUTINGS, PARTICLE_KINDS, CAMERA_MOTIONS } from './vocabulary.ts';
+export type { Key, Mode, Voice, Pattern, Consent, SkyKind, MosaicShape, RegionKind, FractureKind, ThreadStyle, ThreadRouting, ParticleKind, CameraMotion } from './vocabulary.ts';
 
 /**
  * The dream's parameters as the state holds them, derived from the parameter table

@@ -1,6 +1,8 @@
 import type { DreamState } from '../model/index.ts';
 import { GUARD_RATES, glitchStepIndex, glitchSubdivision, slew, stepsPerSecond } from './flash-guard.ts';
 import { mix32, STEPS_PER_BEAT, stepHash, unit } from '../model/hash.ts';
+import { createSceneLayers, updateSceneLayers } from './scene-layers.ts';
+import type { SceneLayers } from './scene-layers.ts';
 
 /** Dreamers the shaders have room for (uniform arrays); more are drawn as the last one's region. */
 export const MAX_DREAMERS = 64;
@@ -47,6 +49,8 @@ export interface SceneFrame {
   visible: Float32Array;
   /** The mean colour of the visible dreamers (what one homogenized dream looks like). */
   unityColour: Float32Array;
+  /** The preset's scene: each layer's kind (cross-fading) and numbers (scene-layers.ts). */
+  layers: SceneLayers;
   /** True when every guarded value has reached its target. */
   settled: boolean;
 }
@@ -79,6 +83,7 @@ export const createSceneFrame = (): SceneFrame => ({
   dreamers: new Float32Array(MAX_DREAMERS * 4),
   visible: new Float32Array(MAX_DREAMERS),
   unityColour: new Float32Array(3),
+  layers: createSceneLayers(),
   settled: true,
 });
 
@@ -228,6 +233,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   }
 
   updateDreamers(f, s, options.audience, snap);
-  f.settled = followSettled;
+  const layersSettled = updateSceneLayers(f.layers, s, jumped || stepped ? 0 : dt, snap || stepped, followFree);
+  f.settled = followSettled && layersSettled;
   f.initialized = true;
 };

@@ -1,4 +1,5 @@
 import type { DreamState } from '../../model/state.ts';
+import { readAt } from '../../model/tree.ts';
 import { addressOf, DEFAULT_TABLES, OSC_ROOT, oscSettable } from './addresses.ts';
 import type { Tables } from './addresses.ts';
 import type { OscValue } from './wire.ts';
@@ -12,8 +13,7 @@ export const stateValues = (dream: DreamState, tables: Tables = DEFAULT_TABLES):
   const record = dream as unknown as Record<string, unknown>;
   for (const [path, spec] of Object.entries(tables.params)) {
     if (!oscSettable(path, spec)) continue;
-    const [a = '', b] = path.split('.');
-    const v = b === undefined ? record[a] : (record[a] as Record<string, unknown> | undefined)?.[b];
+    const v = readAt(record, path);
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out.set(addressOf(path), v);
   }
   for (const dreamer of dream.dreamers) {
