@@ -58,8 +58,26 @@ export const paramValues = (preset: unknown, table: ParamTable = PARAMS): DreamP
 // ---- migration ---------------------------------------------------------------------------------
 
 export type Migration = (preset: Record<string, unknown>) => Record<string, unknown>;
+/**
+ * The look every version-1 preset had (format 1 had no `scene`): a nebula sky, a rounded block of
+ * tiles in spiral sectors breaking into plates, ribbons across it, no particles, a drifting camera.
+ * Written out, not read from the table's defaults, so a v1 preset keeps this look if the defaults
+ * ever change.
+ */
+export const V1_SCENE = {
+  sky: { kind: 'nebula', brightness: 1 },
+  mosaic: { shape: 'block', x: 0, y: 0, scale: 1, regions: 'sectors', relief: 0.5, grout: 0.5, fracture: 'plates' },
+  threads: { style: 'ribbons', routing: 'across', brightness: 1 },
+  particles: { kind: 'none', amount: 0.5 },
+  camera: { distance: 12.5, height: 0, tilt: 0, fov: 38, motion: 'drift', speed: 0.5 },
+  finish: { vignette: 0.5, grain: 0.3, chroma: 0.2, bloom: 1 },
+} as const;
+
 /** MIGRATIONS[n] turns a version-n preset into version n+1. Format 1 is the first published one. */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // Format 2 adds the scene's layers; a format-1 preset gets the look it always had.
+  1: (p) => ({ ...p, scene: p.scene === undefined ? structuredClone(V1_SCENE) : p.scene }),
+};
 
 /** Bring a parsed preset up to the current version, or report why it cannot be. */
 export const migratePreset = (
@@ -240,7 +258,15 @@ export const resolveDreamers = (input: readonly DreamerInput[] | undefined): Dre
   });
 };
 
-/** Flatten nested values (`{mood: {arousal: 1}}`) to parameter paths (`mood.arousal`). */
+/** Nested groups (`{sky: {kind: 'fog'}}`) as paths under `prefix` (`scene.sky.kind`), at any depth. */
+const flattenGroup = (out: Record<string, ParamValue>, prefix: string, group: Record<string, unknown>): void => {
+  for (const [f, fv] of Object.entries(group)) {
+    if (fv !== null && typeof fv === 'object') flattenGroup(out, `${prefix}.${f}`, fv as Record<string, unknown>);
+    else if (fv !== undefined) out[`${prefix}.${f}`] = fv as ParamValue;
+  }
+};
+
+/** Flatten nested values (`{mood: {arousal: 1}}`, `{scene: {sky: {kind: 'fog'}}}`) to parameter paths (`mood.arousal`, `scene.sky.kind`). */
 export const flattenValues = (values: Record<string, unknown> | undefined, dreamers: readonly Dreamer[]): Record<string, ParamValue> => {
   const out: Record<string, ParamValue> = {};
   for (const [k, v] of Object.entries(values ?? {})) {
@@ -250,9 +276,8 @@ export const flattenValues = (values: Record<string, unknown> | undefined, dream
         if (i < 0) continue;
         for (const [f, fv] of Object.entries(fields)) out[`dreamers.${i}.${f}`] = fv;
       }
-    } else if (v !== null && typeof v === 'object') {
-      for (const [f, fv] of Object.entries(v as Record<string, ParamValue>)) out[`${k}.${f}`] = fv;
-    } else if (v !== undefined) out[k] = v as ParamValue;
+    } else if (v !== null && typeof v === 'object') flattenGroup(out, k, v as Record<string, unknown>);
+    else if (v !== undefined) out[k] = v as ParamValue;
   }
   return out;
 };
@@ -328,7 +353,7 @@ export const applyValues = (state: DreamState, values: Record<string, ParamValue
 
 // ---- export: the current dream as a preset file ----------------------------------------------
 
-/** Nest flat values (`mood.arousal`, `dreamers.2.presence`) back into preset form. */
+/** Nest flat values (`mood.arousal`, `scene.sky.kind`, `dreamers.2.presence`) back into preset form. */
 const nestValues = (values: Record<string, ParamValue>, dreamers: readonly Dreamer[]): Record<string, unknown> => {
   const out: Record<string, Record<string, unknown> | ParamValue> = {};
   for (const [path, v] of Object.entries(values)) {
@@ -338,8 +363,7 @@ const nestValues = (values: Record<string, ParamValue>, dreamers: readonly Dream
       if (!d) continue;
       const group = (out.dreamers ??= {}) as Record<string, Record<string, ParamValue>>;
       (group[d.id] ??= {})[parts[2]!] = v;
-    } else if (parts.length === 2) ((out[parts[0]!] ??= {}) as Record<string, ParamValue>)[parts[1]!] = v;
-    else out[path] = v;
+    } else writeAt(out, path, v);
   }
   return out;
 };

@@ -13,7 +13,7 @@ import { LIMITS } from './vocabulary.ts';
  * derived from the parameter table (param-table.ts): which rows a preset, an act or an event may
  * set, their types, ranges and descriptions.
  */
-export const PRESET_VERSION = 1;
+export const PRESET_VERSION = 2;
 
 
 /** What an editor shows for a row: its sentence, its range and unit. */

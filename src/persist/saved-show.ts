@@ -1,4 +1,4 @@
-import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS, validateShowLog } from '../model/index.ts';
+import { advanceTimeline, inspectJson, LIMITS, TICK_SECONDS, V1_SCENE, validateShowLog } from '../model/index.ts';
 import type { DreamState, ShowLog, Timeline } from '../model/index.ts';
 import type { AudioDevices } from '../sync/protocol.ts';
 import type { AudioChoice } from '../sync/performer-sync.ts';
@@ -93,7 +93,9 @@ export const dreamToResume = (show: SavedShow, nowMs: number): Timeline => {
 };
 
 /** A kept dream is checked as one from the wire is (src/sync/validate.ts): shape, then the schema. */
-export const checkDream: DreamCheck = (dream) => {
+export const checkDream: DreamCheck = (kept) => {
+  // A dream kept before the scene's layers existed had today's look: give it that look back.
+  const dream = kept !== null && typeof kept === 'object' && !Array.isArray(kept) && !('scene' in kept) ? { ...kept, scene: structuredClone(V1_SCENE) } : kept;
   const shape = inspectShape(dream);
   if (shape) return { ok: false, problem: `${shape.path}: ${shape.message}` };
   const r = dreamStateSchema.safeParse(dream);

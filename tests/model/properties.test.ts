@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DREAMER_PARAMS, PARAMS, parseAction, reduce, resolvePreset, tick, validatePreset, validatePresetText } from '../../src/model/index.ts';
+import { DREAMER_PARAMS, PARAMS, parseAction, readAt, reduce, resolvePreset, tick, validatePreset, validatePresetText } from '../../src/model/index.ts';
 import type { DreamState } from '../../src/model/index.ts';
 import { FIXTURE, fixtureState } from './fixture.ts';
 
@@ -20,9 +20,7 @@ const checkState = (s: DreamState): void => {
     if (spec.kind === 'enum' && !(spec.values as readonly string[]).includes(value as string)) throw new Error(`${path} = ${String(value)}`);
   };
   for (const [path, spec] of Object.entries(PARAMS)) {
-    const [a, b] = path.split('.') as [string, string | undefined];
-    const top = (s as unknown as Record<string, Record<string, unknown>>)[a];
-    inRange(path, b === undefined ? top : top?.[b], spec);
+    inRange(path, readAt(s, path), spec);
   }
   s.dreamers.forEach((d, i) => {
     for (const [f, spec] of Object.entries(DREAMER_PARAMS)) inRange(`dreamers.${i}.${f}`, (d as unknown as Record<string, unknown>)[f], spec);

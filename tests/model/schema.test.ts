@@ -31,8 +31,8 @@ describe('presets/schema.json', () => {
     const schema = presetJsonSchema() as { properties: Record<string, { properties?: Record<string, { minimum?: number; maximum?: number }> } & { minimum?: number; maximum?: number }> };
     for (const [path, spec] of Object.entries(PARAMS)) {
       if (path.startsWith('safety.') || path.startsWith('show.')) continue;
-      const [a, b] = path.split('.') as [string, string | undefined];
-      const node = b === undefined ? schema.properties[a] : schema.properties[a]?.properties?.[b];
+      type Node = { properties?: Record<string, Node>; minimum?: number; maximum?: number };
+      const node = path.split('.').reduce<Node | undefined>((n, k) => n?.properties?.[k], schema as Node);
       expect(node, path).toBeDefined();
       if (spec.kind === 'number') expect([node!.minimum, node!.maximum], path).toEqual([spec.min, spec.max]);
     }
