@@ -194,7 +194,7 @@ interface SenderOptions {
   /** This performer's id now (a duplicated tab takes a new one). */
   id: () => string;
   /** The state's header as it is now (who, where the symphony plays, standing by). */
-  header: () => Omit<StateMessage, 'kind' | 'protocol' | 'seq' | 'clock' | 'sentAt' | 'clockAt' | 'dream' | 'actsKey'>;
+  header: () => Omit<StateMessage, 'kind' | 'protocol' | 'seq' | 'clock' | 'sentAt' | 'clockAt' | 'dream' | 'actsKey' | 'sceneKey'>;
   frames: FrameClock | undefined;
   paramsMinMs: number;
   now: () => number;

@@ -6,7 +6,7 @@ import type { Observable } from '../lib/observable.ts';
  * network relay between devices). Only control data crosses: the performer's full dream-state,
  * a sequence number and its dream-clock time. Every device renders the dream itself.
  */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** Where the symphony plays: in the audience window(s), or in the performer's. */
 export type AudioPlace = 'audience' | 'performer';
@@ -53,11 +53,13 @@ export interface StateMessage {
   clockAt: number;
   /** Names the show's acts (src/sync/state-message.ts): they change only with a preset. */
   actsKey: string;
+  /** Names the dream's scene (its layers): it changes with a preset, an act or a performer's change of world. */
+  sceneKey: string;
   /**
-   * The performer's whole dream; its `acts` only on heartbeats, greetings and when they changed,
-   * otherwise left out and taken from the last message with the same `actsKey`.
+   * The performer's whole dream; its `acts` and `scene` only on heartbeats, greetings and when
+   * they changed, otherwise left out and taken from the last message with the same key.
    */
-  dream: Omit<DreamState, 'acts'> & { acts?: DreamState['acts'] };
+  dream: Omit<DreamState, 'acts' | 'scene'> & { acts?: DreamState['acts']; scene?: DreamState['scene'] };
   audio: AudioPlace;
   /** Which audience devices obey `audio: 'audience'`. */
   devices: AudioDevices;
@@ -93,8 +95,9 @@ export interface PatchMessage {
   from: string;
   seq: number;
   sentAt: number;
-  /** The acts' key after the change (src/sync/state-message.ts); the acts themselves when it changed. */
+  /** The acts' and the scene's keys after the change (src/sync/state-message.ts); each part itself when its key changed. */
   actsKey: string;
+  sceneKey: string;
   dream: Partial<DreamState>;
 }
 

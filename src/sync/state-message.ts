@@ -7,20 +7,25 @@ import { fnv1a } from '../model/hash.ts';
 
 /**
  * The acts of a show (its script: names, durations, values, timed events) are four fifths of a
- * state snapshot (5.2 of dream-temple's 6.7 KB) and change only when a preset is loaded or
- * morphed in. So a state message names them by a key, and carries them only when they may be
- * new to someone: every heartbeat, every greeting and reconnection, and the first message after
- * they changed. Every other message is the whole dream but the acts, which a device takes from
- * the last message that carried them under the same key. A device that has not got them yet
- * skips such a message and converges on the next heartbeat, within a second, as one that missed
- * a message does.
+ * state snapshot (5.2 of dream-temple's 6.7 KB), and the scene (the world's layers: sky, mosaic
+ * shape, threads, particles, camera, finish) is another part that changes only when a preset, an
+ * act or a performer changes the world. So a state message names each of these parts by a key,
+ * and carries it only when it may be new to someone: every heartbeat, every greeting and
+ * reconnection, and the first message after it changed. Every other message is the rest of the
+ * dream, and a device takes each keyed part from the last message that carried it under the same
+ * key. A device that has not got a part yet skips such a message and converges on the next
+ * heartbeat, within a second, as one that missed a message does.
  */
+export const KEYED_PARTS = ['acts', 'scene'] as const;
+export type KeyedPart = (typeof KEYED_PARTS)[number];
 
-/** FNV-1a over the acts' JSON, with its length: a key that changes when any act does. */
-export const actsKey = (acts: DreamState['acts']): string => {
-  const json = JSON.stringify(acts);
+/** FNV-1a over a part's JSON, with its length: a key that changes when any of it does. */
+export const partKey = (part: unknown): string => {
+  const json = JSON.stringify(part);
   return `${fnv1a(json).toString(36)}.${json.length.toString(36)}`;
 };
+/** The acts' key (see partKey). */
+export const actsKey = (acts: DreamState['acts']): string => partKey(acts);
 
 export interface StateHeader {
   from: string;
@@ -35,48 +40,63 @@ export interface StateHeader {
   standby?: boolean;
 }
 
+interface PartState {
+  /** The part last keyed (by reference: the model shares structure, so a new one is a change). */
+  ref: unknown;
+  key: string;
+  /** The key last sent in full ('' before). */
+  sent: string;
+}
+
 /**
- * The performer's side: builds messages, with the acts only when asked or when they changed.
- * Every message carries the audience's projection of the dream (src/sync/projection.ts), never
- * the dream itself: this is the one place a dream leaves the performer, for every carrier and
- * every kind of send (change, heartbeat, greeting, reconnection). The acts' key is that of the
- * projected acts (the projection caches them, so the key is computed only when they change).
+ * The performer's side: builds messages, with the keyed parts only when asked or when they
+ * changed. Every message carries the audience's projection of the dream (src/sync/projection.ts),
+ * never the dream itself: this is the one place a dream leaves the performer, for every carrier
+ * and every kind of send (change, heartbeat, greeting, reconnection). A part's key is that of the
+ * projected part (the projection shares it while it is unchanged, so the key is computed only when
+ * it changes).
  */
 export class StateEncoder {
-  private acts: DreamState['acts'] | null = null;
-  private key = '';
-  /** The key of the acts last sent in full ('' before). */
-  private sentKey = '';
+  private readonly parts: Record<KeyedPart, PartState> = { acts: { ref: null, key: '', sent: '' }, scene: { ref: null, key: '', sent: '' } };
 
-  message(header: StateHeader, whole: DreamState, withActs: boolean): StateMessage {
-    const dream = audienceProjection(whole);
-    if (dream.acts !== this.acts) {
-      this.acts = dream.acts;
-      this.key = actsKey(dream.acts);
+  private keys(dream: DreamState): { actsKey: string; sceneKey: string } {
+    for (const p of KEYED_PARTS) {
+      const part = this.parts[p];
+      if (dream[p] !== part.ref) {
+        part.ref = dream[p];
+        part.key = partKey(dream[p]);
+      }
     }
-    const full = withActs || this.key !== this.sentKey;
-    if (full) this.sentKey = this.key;
-    const { acts, ...rest } = dream;
-    return { kind: 'state', protocol: PROTOCOL, ...header, actsKey: this.key, dream: full ? { ...rest, acts } : rest };
+    return { actsKey: this.parts.acts.key, sceneKey: this.parts.scene.key };
+  }
+
+  /** Whether a part goes in full in this message (and, if so, it counts as sent). */
+  private send(p: KeyedPart, always: boolean): boolean {
+    const part = this.parts[p];
+    if (!always && part.key === part.sent) return false;
+    part.sent = part.key;
+    return true;
+  }
+
+  message(header: StateHeader, whole: DreamState, withParts: boolean): StateMessage {
+    const dream = audienceProjection(whole);
+    const keys = this.keys(dream);
+    const out: Partial<DreamState> = { ...dream };
+    for (const p of KEYED_PARTS) if (!this.send(p, withParts)) delete out[p];
+    return { kind: 'state', protocol: PROTOCOL, ...header, ...keys, dream: out as StateMessage['dream'] };
   }
 
   /**
-   * A discrete change: the named top-level fields of the projected dream (the acts when their key
-   * changed, whole), under the acts' key.
+   * A discrete change: the named top-level fields of the projected dream (the keyed parts when
+   * their key changed, whole), under the parts' keys.
    */
   patch(header: PatchHeader, whole: DreamState, fields: readonly (keyof DreamState)[]): PatchMessage {
     const dream = audienceProjection(whole);
-    if (dream.acts !== this.acts) {
-      this.acts = dream.acts;
-      this.key = actsKey(dream.acts);
-    }
+    const keys = this.keys(dream);
     const out: Partial<DreamState> = {};
-    for (const f of fields) if (f !== 'acts') (out as Record<string, unknown>)[f] = dream[f];
-    if (this.key !== this.sentKey) {
-      this.sentKey = this.key;
-      out.acts = dream.acts;
-    }
-    return { kind: 'patch', protocol: PROTOCOL, ...header, actsKey: this.key, dream: out };
+    for (const f of fields) if (!(KEYED_PARTS as readonly string[]).includes(f)) (out as Record<string, unknown>)[f] = dream[f];
+    for (const p of KEYED_PARTS) if (this.send(p, false)) (out as Record<string, unknown>)[p] = dream[p];
+    return { kind: 'patch', protocol: PROTOCOL, ...header, ...keys, dream: out };
   }
 }
 
@@ -136,29 +156,29 @@ export const changedParams = (before: DreamState, after: DreamState, view: Dream
   return out;
 };
 
-/** The audience's side: the whole dream from a message, or null while its acts are unknown here. */
+/** The audience's side: the whole dream from a message, or null while a keyed part is unknown here. */
 export class StateDecoder {
-  private key = '';
-  private acts: DreamState['acts'] | null = null;
+  private readonly parts: Record<KeyedPart, { key: string; value: unknown }> = { acts: { key: '', value: null }, scene: { key: '', value: null } };
 
-  dream(m: StateMessage): DreamState | null {
-    if (m.dream.acts) {
-      this.key = m.actsKey;
-      this.acts = m.dream.acts;
-      return m.dream as DreamState;
+  /** Takes the parts a message carries; false if one it leaves out is not known here under its key. */
+  private take(m: StateMessage | PatchMessage): boolean {
+    let known = true;
+    for (const p of KEYED_PARTS) {
+      const key = p === 'acts' ? m.actsKey : m.sceneKey;
+      const value = m.dream[p];
+      if (value !== undefined) this.parts[p] = { key, value };
+      else if (this.parts[p].value === null || this.parts[p].key !== key) known = false;
     }
-    if (this.acts === null || m.actsKey !== this.key) return null;
-    return { ...m.dream, acts: this.acts };
+    return known;
   }
 
-  /** The fields of a patch, or null while its acts are unknown here (the next heartbeat brings them). */
+  dream(m: StateMessage): DreamState | null {
+    if (!this.take(m)) return null;
+    return { ...m.dream, acts: this.parts.acts.value, scene: this.parts.scene.value } as DreamState;
+  }
+
+  /** The fields of a patch, or null while a keyed part is unknown here (the next heartbeat brings it). */
   patch(m: PatchMessage): Partial<DreamState> | null {
-    if (m.dream.acts) {
-      this.key = m.actsKey;
-      this.acts = m.dream.acts;
-      return m.dream;
-    }
-    if (this.acts === null || m.actsKey !== this.key) return null;
-    return m.dream;
+    return this.take(m) ? m.dream : null;
   }
 }

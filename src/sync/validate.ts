@@ -130,7 +130,7 @@ const targetSchema = z.strictObject({ ...dreamFields, morph: z.null() });
 const morphSchema = z.strictObject({ ...morphFields, target: targetSchema.nullable() }).nullable();
 
 /** The dream a state message carries; its acts only on heartbeats, greetings and when they changed. */
-export const messageDreamSchema = z.strictObject({ ...dreamFields, acts: actsSchema.optional(), morph: morphSchema }) as unknown as z.ZodType<Omit<DreamState, 'acts'> & { acts?: DreamState['acts'] | undefined }>;
+export const messageDreamSchema = z.strictObject({ ...dreamFields, acts: actsSchema.optional(), scene: (dreamFields as unknown as { scene: z.ZodType }).scene.optional(), morph: morphSchema }) as unknown as z.ZodType<Omit<DreamState, 'acts' | 'scene'> & { acts?: DreamState['acts'] | undefined; scene?: DreamState['scene'] | undefined }>;
 
 /** A whole dream-state as it is applied on a device. */
 export const dreamStateSchema = z.strictObject({ ...dreamFields, morph: morphSchema }) as unknown as z.ZodType<DreamState>;
@@ -152,6 +152,7 @@ export const stateMessageSchema = z.strictObject({
   since: range(0, 1e15).optional(),
   standby: z.boolean().optional(),
   actsKey: z.string().max(32),
+  sceneKey: z.string().max(32),
   dream: messageDreamSchema,
   audio: z.enum(['audience', 'performer']),
   devices: z.union([z.literal('all'), z.array(z.string().max(64)).max(LIMITS.dreamers)]),
@@ -168,6 +169,7 @@ export const patchSchema = z.strictObject({
   seq: z.number().int().min(1),
   sentAt: wallMs,
   actsKey: z.string().max(32),
+  sceneKey: z.string().max(32),
   dream: z
     .strictObject({ ...dreamFields, morph: morphSchema })
     .partial()

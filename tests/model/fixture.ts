@@ -3,7 +3,7 @@ import type { DreamState, PresetInput } from '../../src/model/index.ts';
 
 /** A small preset written for the tests, independent of the bundled story presets. */
 export const FIXTURE: PresetInput = {
-  version: 1,
+  version: 2,
   id: 'test-dream',
   title: 'Test dream',
   seed: 42,

@@ -136,6 +136,6 @@ describe('preset format 2: the scene', () => {
     const exported = presetFromState(s);
     expect(exported.version).toBe(2);
     expect(sceneOf(resolvePreset(ok(exported)))).toEqual(sceneOf(s));
-    expect(exported.acts?.[0]?.values).toMatchObject({ scene: { sky: { kind: 'fog' } } });
+    expect((exported.acts as { values?: unknown }[] | undefined)?.[0]?.values).toMatchObject({ scene: { sky: { kind: 'fog' } } });
   });
 });

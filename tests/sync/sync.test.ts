@@ -7,7 +7,7 @@ import { catchUpSeconds, playsHere, startAudienceSync } from '../../src/sync/aud
 import { bestSample, sampleOf, startClockEstimator } from '../../src/sync/clock-offset.ts';
 import { frameReference } from '../../src/sync/frames.ts';
 import { startPerformerSync } from '../../src/sync/performer-sync.ts';
-import { actsKey } from '../../src/sync/state-message.ts';
+import { actsKey, partKey } from '../../src/sync/state-message.ts';
 import { audienceProjection } from '../../src/sync/projection.ts';
 import { dispatch, loadPresetInto } from '../../src/store/dream-store.ts';
 import { observable, PROTOCOL } from '../../src/sync/protocol.ts';
@@ -44,7 +44,7 @@ const memoryCarrier = () => {
 };
 
 const stateMsg = (d: DreamState, over: Partial<StateMessage> = {}): StateMessage => ({
-  kind: 'state', protocol: PROTOCOL, from: 'p1', seq: 1, clock: d.clock, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all', actsKey: actsKey(d.acts), dream: d, ...over,
+  kind: 'state', protocol: PROTOCOL, from: 'p1', seq: 1, clock: d.clock, sentAt: 0, clockAt: 0, audio: 'audience', devices: 'all', actsKey: actsKey(d.acts), sceneKey: partKey(d.scene), dream: d, ...over,
 });
 
 describe('clock offset by pings', () => {
