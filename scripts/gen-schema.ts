@@ -1,7 +1,9 @@
 // Writes presets/schema.json from the zod schema in src/model/schema.ts, and
 // docs/show-log.schema.json from src/model/show-log.ts and docs/mappings.schema.json from
-// src/model/mapping.ts (the only sources).
-import { writeFileSync } from 'node:fs';
+// src/model/mapping.ts (the only sources), and the field reference in docs/authoring.md from the
+// parameter table (scripts/lib/authoring-reference.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { withReference } from './lib/authoring-reference.ts';
 import { presetJsonSchema } from '../src/model/schema.ts';
 import { showLogJsonSchema } from '../src/model/show-log.ts';
 import { profileJsonSchema } from '../src/model/mapping.ts';
@@ -14,5 +16,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(new URL('../presets/schema.json', import.meta.url), schemaText());
   writeFileSync(new URL('../docs/show-log.schema.json', import.meta.url), showLogSchemaText());
   writeFileSync(new URL('../docs/mappings.schema.json', import.meta.url), mappingsSchemaText());
-  console.log('wrote presets/schema.json, docs/show-log.schema.json and docs/mappings.schema.json');
+  const guide = new URL('../docs/authoring.md', import.meta.url);
+  writeFileSync(guide, withReference(readFileSync(guide, 'utf8')));
+  console.log('wrote presets/schema.json, docs/show-log.schema.json, docs/mappings.schema.json and the reference in docs/authoring.md');
 }
