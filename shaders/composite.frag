@@ -12,6 +12,13 @@
 // GLITCH compiles the glitch in: software WebGL runs both sides of a branch for every pixel, so
 // the calm picture is drawn by a variant without it (the scene picks it when uGlitch is 0).
 // NO_GLOW leaves the glow out (reduced detail draws no bloom: one texture read a pixel fewer).
+//
+// The finish (scene.finish, src/scene/post/finish.ts): the vignette and the bloom's strength are
+// uniforms of every variant; FINISH compiles in the grain and the chromatic split toward the
+// edges, chosen only when either is on, so the picture without them costs what it did.
+#ifdef FINISH
+#include hash.glsl;
+#endif
 uniform sampler2D uScene;
 uniform sampler2D uSky;
 uniform sampler2D uBloom;
@@ -22,6 +29,10 @@ uniform float uStep;
 uniform float uGuard;
 uniform vec3 uDeep;
 uniform float uFade;
+uniform float uVignette;
+uniform float uGrain;
+uniform float uGrainStep;
+uniform float uChroma;
 
 varying vec2 vUv;
 
@@ -49,6 +60,9 @@ void main() {
     float angle = uStepRandom.w * 6.2832;
     float tear = max(torn, band);
     vec2 split = vec2(cos(angle), sin(angle) * 0.25) * uGlitch * (0.0008 + 0.0012 * uStepRandom.y + 0.008 * tear);
+#ifdef FINISH
+    split += (vUv - 0.5) * uChroma;
+#endif
     // The soft sky is torn with the picture but not split (one sample serves the three channels).
     vec3 back = texture2D(uSky, uv).rgb;
     c = vec3(over(texture2D(uScene, uv + split), back).r, over(texture2D(uScene, uv), back).g, over(texture2D(uScene, uv - split), back).b);
@@ -56,6 +70,13 @@ void main() {
     float gone = step(rowHash(floor(uv.y * 160.0), 9.7), uGlitch * 0.06);
     vec3 refill = over(texture2D(uScene, vec2(uv.x, uv.y + 0.012)), back);
     c = mix(c, mix(uDeep, refill, uGuard), gone);
+  }
+#elif defined(FINISH)
+  {
+    // Red and blue part along the line from the centre, more toward the edges, like an old lens.
+    vec3 back = texture2D(uSky, uv).rgb;
+    vec2 split = (uv - 0.5) * uChroma;
+    c = vec3(over(texture2D(uScene, uv + split), back).r, over(texture2D(uScene, uv), back).g, over(texture2D(uScene, uv - split), back).b);
   }
 #else
   c = over(texture2D(uScene, uv), texture2D(uSky, uv).rgb);
@@ -66,6 +87,11 @@ void main() {
   c = 1.0 - (1.0 - c) * (1.0 - min(glow, 1.0));
 #endif
   vec2 p = vUv - 0.5;
-  c *= 1.0 - dot(p, p) * 0.8;
+  c *= 1.0 - dot(p, p) * uVignette;
+#ifdef FINISH
+  // Film grain: a new pattern GRAIN_RATE times a dream-second, strongest in the mid-tones.
+  float grain = unitOf(hash2u(uint(gl_FragCoord.x) + uint(uGrainStep) * 8192u, uint(gl_FragCoord.y))) - 0.5;
+  c = max(c + grain * uGrain * (0.35 + c * (1.0 - c) * 2.6), 0.0);
+#endif
   gl_FragColor = vec4(c * uFade, 1.0);
 }

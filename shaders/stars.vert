@@ -1,6 +1,8 @@
 // Far stars, one point each (the lit cells of an 11-pixel lattice, found on the CPU once per
 // picture size), drawn into the scene target before the mosaic, which covers those behind it.
-// position: the star's lattice cell; aSeed: where in the cell, twinkle rate and phase, size.
+// position: the star's lattice cell, and 1 for the deep field's stars (scene.sky.kind stars:
+// drawn only while that sky shows, at uDeepField); aSeed: where in the cell, twinkle rate and
+// phase, size.
 attribute vec4 aSeed;
 
 uniform vec2 uResolution;
@@ -8,6 +10,8 @@ uniform vec2 uDrift;
 uniform float uTime;
 uniform vec3 uStarColour;
 uniform sampler2D uSky;
+/** How much the deep field shows (0 for the other skies; up to 2 with a bright stars sky). */
+uniform float uDeepField;
 
 varying vec3 vLight;
 
@@ -19,6 +23,8 @@ void main() {
   // Fainter on a blue sky.
   float blue = texture2D(uSky, uv).b;
   vLight = uStarColour * twinkle * (0.25 + 0.6 * aSeed.z * aSeed.z) * (1.0 - blue * 0.5);
+  // The deep field: its own stars fainter, every sky's a little brighter (exactly 1 without it).
+  vLight *= position.z > 0.5 ? 0.75 * uDeepField : 1.0 + 0.35 * uDeepField;
   gl_PointSize = STAR_SPRITE;
   gl_Position = vec4(uv * 2.0 - 1.0, 0.0, 1.0);
 }

@@ -6,8 +6,10 @@ import bloomUpFrag from '../../../shaders/bloom-up.frag';
 import compositeFrag from '../../../shaders/composite.frag';
 import starsVert from '../../../shaders/stars.vert';
 import starsFrag from '../../../shaders/stars.frag';
-import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, createSkyMaterial, updateSkyMaterial } from '../materials.ts';
-import type { SkyMaterial } from '../materials.ts';
+import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, updateSkyMaterial } from '../materials.ts';
+import { SkyPasses } from './sky-passes.ts';
+import { deepFieldWeight } from './sky-kinds.ts';
+import { createFinishValues, finishValues, grainStep } from './finish.ts';
 import { buildNoiseTexels, NOISE_SIZE } from '../layout/noise-texture.ts';
 import type { SceneFrame } from '../scene-frame.ts';
 import { buildStarField, STAR_CELL } from '../layout/star-field.ts';
@@ -30,7 +32,7 @@ export const SKY_SCALE = 0.25;
  * half-float ones a general library needs, and every full-size pass costs a whole frame's worth
  * of pixels. Everything here is 8-bit with display gamma; the draw calls of a frame are:
  *
- *   1  sky → quarter-size target
+ *   1  sky → quarter-size target (2 while scene.sky.kind cross-fades: the old kind, the new over it)
  *   3  scene → full-size target over transparent black (stars, mosaic, threads)
  *   3  bloom down: threshold to 1/4, then 1/8, 1/16
  *   2  bloom up: 1/16 + 1/8 → 1/8, that + 1/4 → 1/4
@@ -43,6 +45,10 @@ export const SKY_SCALE = 0.25;
  * the mosaic's coverage (the scene's alpha) is known, and the stars are points (their lit cells
  * found once per picture size), instead of a full-size pass that hashed every pixel for its star
  * and that the mosaic then overdrew: under software WebGL that pass cost a fifth of the frame.
+ *
+ * The sky's kind (scene.sky.kind) is a compiled variant per kind (./sky-passes.ts), and the
+ * finish (scene.finish: vignette, grain, chromatic split, bloom strength) is the composite's
+ * (./finish.ts); a bloom of 0 draws no bloom passes.
  */
 export class DreamPost {
   readonly noise: DataTexture;
@@ -53,7 +59,7 @@ export class DreamPost {
   private readonly quad: Mesh<BufferGeometry, Material>;
   private readonly quadScene = new Scene();
   private readonly quadCamera = new OrthographicCamera(-1, 1, 1, -1, 0, 1);
-  readonly skyMaterial: SkyMaterial;
+  readonly skies: SkyPasses;
   private readonly stars: Points<BufferGeometry, ReturnType<typeof createStarMaterial>>;
   private readonly starScene = new Scene();
   private readonly downFirst = createDownMaterial(true);
@@ -64,6 +70,12 @@ export class DreamPost {
   readonly compositeGlitch = createCompositeMaterial(true, this.composite.uniforms);
   /** The calm composite without the glow, for reduced detail (no bloom is drawn then). */
   readonly compositeNoGlow = createCompositeMaterial(false, this.composite.uniforms, false);
+  /** The same three with the grain and chromatic split compiled in, made when first needed. */
+  private readonly compositeFinish: (CompositeMaterial | undefined)[] = [];
+  private readonly finish = createFinishValues();
+  private readonly drawSky = (material: Material): void => this.pass(this.renderer!, material, this.sky);
+  private renderer: WebGLRenderer | null = null;
+  private starCount = 0;
   private width = 1;
   private height = 1;
 
@@ -84,10 +96,10 @@ export class DreamPost {
     this.scene = target(true);
     this.down = Array.from({ length: BLOOM_LEVELS }, () => target(false));
     this.up = Array.from({ length: BLOOM_LEVELS - 1 }, () => target(false));
-    this.skyMaterial = createSkyMaterial(this.noise);
+    this.skies = new SkyPasses(this.noise);
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new BufferAttribute(new Float32Array([-1, -1, 0, 3, -1, 0, -1, 3, 0]), 3));
-    this.quad = new Mesh<BufferGeometry, Material>(geometry, this.skyMaterial);
+    this.quad = new Mesh<BufferGeometry, Material>(geometry, this.skies.variant(0));
     this.quad.frustumCulled = false;
     this.quadScene.add(this.quad);
     this.stars = new Points(new BufferGeometry(), createStarMaterial());
@@ -110,6 +122,7 @@ export class DreamPost {
     stars.setAttribute('position', new BufferAttribute(field.cells, 3));
     stars.setAttribute('aSeed', new BufferAttribute(field.seeds, 4));
     stars.boundingSphere = new Sphere(new Vector3(), 1e6);
+    this.starCount = field.count;
     this.stars.geometry.dispose();
     this.stars.geometry = stars;
     this.scene.setSize(this.width, this.height);
@@ -132,8 +145,11 @@ export class DreamPost {
     // Full-screen passes cover every pixel: no clears but the scene's.
     const autoClear = renderer.autoClear;
     renderer.autoClear = false;
-    updateSkyMaterial(this.skyMaterial, f, this.width / this.height, driftX, driftY);
-    this.pass(renderer, this.skyMaterial, this.sky);
+    const layers = f.layers;
+    updateSkyMaterial(this.skies.variant(0), f, this.width / this.height, driftX, driftY);
+    this.skies.uniforms.uBrightness.value = layers.skyBrightness;
+    this.renderer = renderer;
+    this.skies.draw(layers.sky, this.drawSky);
 
     // The scene over transparent black: its alpha tells the composite where the sky shows.
     renderer.setRenderTarget(this.scene);
@@ -141,26 +157,56 @@ export class DreamPost {
     renderer.setClearAlpha(0);
     renderer.clear(true, true, false);
     renderer.setClearAlpha(clearAlpha);
-    const s = this.stars.material.uniforms;
-    s.uTime.value = f.time;
-    s.uDrift.value.set(driftX, driftY);
-    // Starlight takes a little of the glow's colour.
-    s.uStarColour.value.set(0.75 + 0.25 * Math.pow(f.palette[6]!, 1 / 2.2), 0.75 + 0.25 * Math.pow(f.palette[7]!, 1 / 2.2), 0.8 + 0.2 * Math.pow(f.palette[8]!, 1 / 2.2));
+    this.updateStars(f, driftX, driftY);
     renderer.render(this.starScene, this.quadCamera);
     renderer.render(scene, camera);
 
+    const finish = finishValues(layers, this.finish);
+    const glow = detail === 'full' && finish.bloom > 0;
     const c = this.composite.uniforms;
-    if (detail === 'full') this.bloom(renderer);
-    // Reduced detail (adaptive quality, past the lowest pixel ratio): no glow, five passes fewer.
-    c.uBloomStrength.value = detail === 'full' ? 0.7 + 0.15 * Math.max(0, f.fracture) + 0.1 * f.glitch : 0;
+    if (glow) this.bloom(renderer);
+    // Reduced detail (adaptive quality, past the lowest pixel ratio) or no bloom: no glow, five passes fewer.
+    c.uBloomStrength.value = glow ? (0.7 + 0.15 * Math.max(0, f.fracture) + 0.1 * f.glitch) * finish.bloom : 0;
     c.uGlitch.value = f.glitch;
     c.uStepRandom.value.set(f.stepRandom[0]!, f.stepRandom[1]!, f.stepRandom[2]!, f.stepRandom[3]!);
     c.uStep.value = f.glitchStep % 4096;
     c.uGuard.value = f.guard ? 1 : 0;
     c.uDeep.value.set(Math.pow(f.palette[0]!, 1 / 2.2), Math.pow(f.palette[1]!, 1 / 2.2), Math.pow(f.palette[2]!, 1 / 2.2));
     c.uFade.value = f.fade;
-    this.pass(renderer, f.glitch > 0.001 ? this.compositeGlitch : detail === 'full' ? this.composite : this.compositeNoGlow, null);
+    c.uVignette.value = finish.vignette;
+    c.uGrain.value = finish.grain;
+    c.uGrainStep.value = grainStep(f.time);
+    c.uChroma.value = finish.chroma;
+    this.pass(renderer, this.compositeFor(f.glitch > 0.001, glow, finish.compiled), null);
     renderer.autoClear = autoClear;
+  }
+
+  /** The stars' uniforms, and the deep field's share of them while the stars sky shows. */
+  private updateStars(f: SceneFrame, driftX: number, driftY: number): void {
+    const s = this.stars.material.uniforms;
+    s.uTime.value = f.time;
+    s.uDrift.value.set(driftX, driftY);
+    // Starlight takes a little of the glow's colour.
+    s.uStarColour.value.set(0.75 + 0.25 * Math.pow(f.palette[6]!, 1 / 2.2), 0.75 + 0.25 * Math.pow(f.palette[7]!, 1 / 2.2), 0.8 + 0.2 * Math.pow(f.palette[8]!, 1 / 2.2));
+    const deep = deepFieldWeight(f.layers.sky, f.layers.skyBrightness);
+    s.uDeepField.value = deep;
+    this.stars.geometry.setDrawRange(0, deep > 0 ? Infinity : this.starCount);
+  }
+
+  /**
+   * The composite variant for this frame: the glitch's (which keeps the glow's read: its strength
+   * is 0 without bloom), the calm one, or the calm one without the glow; with the finish's grain
+   * and chromatic split compiled in only when they are on.
+   */
+  private compositeFor(glitch: boolean, glow: boolean, finish: boolean): CompositeMaterial {
+    if (!finish) return glitch ? this.compositeGlitch : glow ? this.composite : this.compositeNoGlow;
+    const key = glitch ? 0 : glow ? 1 : 2;
+    let m = this.compositeFinish[key];
+    if (!m) {
+      m = createCompositeMaterial(glitch, this.composite.uniforms, glitch || glow, true);
+      this.compositeFinish[key] = m;
+    }
+    return m;
   }
 
   /** Bloom: threshold and shrink, halve, halve; then back up, adding each level. */
@@ -201,19 +247,23 @@ export class DreamPost {
     this.quad.geometry.dispose();
     this.stars.geometry.dispose();
     this.stars.material.dispose();
-    this.skyMaterial.dispose();
+    this.skies.dispose();
     this.downFirst.dispose();
     this.downRest.dispose();
     this.upMaterial.dispose();
     this.composite.dispose();
     this.compositeGlitch.dispose();
     this.compositeNoGlow.dispose();
+    for (const m of this.compositeFinish) m?.dispose();
   }
 
-  /** Compile every pass's program now (the glitch's too), so none stalls a frame later. */
+  /**
+   * Compile every pass's program now (the glitch's too), so none stalls a frame later; of the
+   * sky's kinds and the finish's variants, those made so far (the others compile when first drawn).
+   */
   compile(renderer: WebGLRenderer): void {
     renderer.compile(this.starScene, this.quadCamera);
-    for (const m of [this.skyMaterial, this.downFirst, this.downRest, this.upMaterial, this.composite, this.compositeGlitch, this.compositeNoGlow]) {
+    for (const m of [...this.skies.made(), ...this.compositeFinish.filter((x) => x !== undefined), this.downFirst, this.downRest, this.upMaterial, this.composite, this.compositeGlitch, this.compositeNoGlow]) {
       this.quad.material = m;
       renderer.compile(this.quadScene, this.quadCamera);
     }
@@ -263,19 +313,27 @@ const createCompositeUniforms = () => ({
   uGuard: new Uniform(1),
   uDeep: new Uniform(new Vector3()),
   uFade: new Uniform(1),
+  uVignette: new Uniform(0.8),
+  uGrain: new Uniform(0),
+  uGrainStep: new Uniform(0),
+  uChroma: new Uniform(0),
 });
 
-/** The final pass; `glitch` compiles the glitch in (software WebGL pays for a branch's both sides), `glow: false` leaves the glow out. */
-const createCompositeMaterial = (glitch: boolean, uniforms: ReturnType<typeof createCompositeUniforms> = createCompositeUniforms(), glow = true) =>
+/**
+ * The final pass; `glitch` compiles the glitch in (software WebGL pays for a branch's both sides),
+ * `glow: false` leaves the glow out, `finish` compiles in the grain and the chromatic split.
+ */
+const createCompositeMaterial = (glitch: boolean, uniforms: ReturnType<typeof createCompositeUniforms> = createCompositeUniforms(), glow = true, finish = false) =>
   new DreamShaderMaterial({
-    name: glitch ? 'DreamCompositeGlitch' : glow ? 'DreamComposite' : 'DreamCompositeNoGlow',
+    name: (glitch ? 'DreamCompositeGlitch' : glow ? 'DreamComposite' : 'DreamCompositeNoGlow') + (finish ? 'Finish' : ''),
     vertexShader: fullscreenVert,
     fragmentShader: compositeFrag,
     depthTest: false,
     depthWrite: false,
-    defines: { ...(glitch ? { GLITCH: 1 } : {}), ...(glow ? {} : { NO_GLOW: 1 }) },
+    defines: { ...(glitch ? { GLITCH: 1 } : {}), ...(glow ? {} : { NO_GLOW: 1 }), ...(finish ? { FINISH: 1 } : {}) },
     uniforms,
   });
+type CompositeMaterial = ReturnType<typeof createCompositeMaterial>;
 
 const createStarMaterial = () =>
   new DreamShaderMaterial({
@@ -293,5 +351,6 @@ const createStarMaterial = () =>
       uTime: new Uniform(0),
       uStarColour: new Uniform(new Vector3(1, 1, 1)),
       uSky: new Uniform<Texture | null>(null),
+      uDeepField: new Uniform(0),
     },
   });
