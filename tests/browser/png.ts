@@ -87,3 +87,33 @@ export const comparePictures = (a: Picture, b: Picture, tolerance = 8): { mean: 
   }
   return { mean: sum / ((a.rgba.length / 4) * 3), differing: differing / (a.rgba.length / 4) };
 };
+
+/**
+ * The share of the picture that shows detail: blocks of `block` pixels whose luminance (0..255,
+ * Rec. 709 weights on the sRGB values) varies by a standard deviation over `threshold`. Tiles,
+ * threads and particles are detail; a soft sky is not. A dream that fills its screen has detail
+ * everywhere; one floating in the middle third of a phone has it in a third.
+ */
+export const detailShare = ({ width, height, rgba }: Picture, block = 16, threshold = 6): number => {
+  let shown = 0;
+  let blocks = 0;
+  for (let by = 0; by + block <= height; by += block) {
+    for (let bx = 0; bx + block <= width; bx += block) {
+      let sum = 0;
+      let sq = 0;
+      for (let y = by; y < by + block; y++) {
+        for (let x = bx; x < bx + block; x++) {
+          const i = (y * width + x) * 4;
+          const l = 0.2126 * rgba[i]! + 0.7152 * rgba[i + 1]! + 0.0722 * rgba[i + 2]!;
+          sum += l;
+          sq += l * l;
+        }
+      }
+      const n = block * block;
+      const sd = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
+      blocks++;
+      if (sd > threshold) shown++;
+    }
+  }
+  return blocks ? shown / blocks : 0;
+};
