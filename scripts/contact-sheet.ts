@@ -1,0 +1,75 @@
+/**
+ * The README's contact sheet: each bundled preset at its setting (first act), its climax (third
+ * act, after its fracture) and its resolution (last act), drawn in the audience view at 640x360 with
+ * the dream clock paused, saved as docs/screenshots/worlds/<preset>-<moment>.png, and at 390x844
+ * (a phone held upright) as <preset>-<moment>-portrait.png. Serves a built app (default dist/).
+ *
+ *   npm run build && npm run contact-sheet
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { preview } from 'vite';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
+
+const { values } = parseArgs({
+  options: {
+    dist: { type: 'string', default: 'dist' },
+    out: { type: 'string', default: 'docs/screenshots/worlds' },
+    presets: { type: 'string', default: 'dream-temple,sleep-square,dream-hub,dreamscape-lounge,collective-dreamscaping-hour' },
+    portrait: { type: 'boolean', default: true },
+  },
+});
+
+/** [name, act (negative: from the end), seconds into it]. */
+export const MOMENTS: [string, number, number][] = [
+  ['setting', 0, 40],
+  ['climax', 2, 30],
+  ['resolution', -1, 30],
+];
+
+const shoot = async (page: Page, preset: unknown, act: number, seconds: number): Promise<Buffer> => {
+  await page.evaluate(`(async () => {
+    const d = window.dreamscape;
+    d.setQuality('full');
+    d.clock.pause();
+    await d.loadPreset(${JSON.stringify(preset)});
+    const count = d.state().act.count;
+    const to = ${act} < 0 ? count + ${act} : Math.min(${act}, count - 1);
+    if (to > 0) d.dispatch({ type: 'act', to });
+    for (let t = 0; t < ${seconds}; t += 0.5) d.clock.step(0.5);
+  })()`);
+  return page.locator('[data-testid="dream-scene"] canvas').screenshot();
+};
+
+const main = async () => {
+  const out = resolve(values.out);
+  mkdirSync(out, { recursive: true });
+  const server = await preview({ root: process.cwd(), logLevel: 'warn', build: { outDir: values.dist }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  const browser = await launchChromium();
+  try {
+    const sizes: [string, number, number][] = [['', 640, 360], ...(values.portrait ? ([['-portrait', 390, 844]] as [string, number, number][]) : [])];
+    for (const [suffix, width, height] of sizes) {
+      const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width, height } });
+      const page = await context.newPage();
+      await page.goto(`${url}?view=audience&room=contact-sheet`);
+      await page.waitForFunction(() => (window.dreamscape?.stats as (() => { ready: boolean }) | undefined)?.().ready === true, undefined, { timeout: 60_000 });
+      for (const id of values.presets.split(',')) {
+        const preset = JSON.parse(readFileSync(`presets/${id}.json`, 'utf8')) as unknown;
+        for (const [moment, act, seconds] of MOMENTS) {
+          writeFileSync(`${out}/${id}-${moment}${suffix}.png`, await shoot(page, preset, act, seconds));
+          console.log(`${id} ${moment}${suffix}`);
+        }
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+};
+
+await main();
