@@ -3,6 +3,8 @@ import { resolvePreset } from './preset.ts';
 import type { Preset } from './schema.ts';
 import type { ParamSpec } from './params.ts';
 import { nextRandom } from './random.ts';
+import { revise } from './revise.ts';
+import type { ReviseAction } from './revise.ts';
 import type { DreamState, ParamValue } from './state.ts';
 import { clamp } from './units.ts';
 
@@ -32,11 +34,13 @@ export type DreamAction =
    * A continuous control's value (a fader, a CC, a sound feature): written at once, clamped, and
    * taken out of any glide or morph on its path. Only continuous parameters (isContinuous).
    */
-  | { type: 'modulate'; path: string; value: number };
+  | { type: 'modulate'; path: string; value: number }
+  /** An edit of the preset now playing (src/model/revise.ts): its structure in place, its values morphed to. */
+  | ReviseAction;
 
-export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'tempo', 'modulate', 'morph', 'preset'] as const;
+export const ACTION_TYPES = ['set', 'fracture', 'glitch', 'restabilize', 'act', 'panic', 'recover', 'tempo', 'modulate', 'morph', 'preset', 'revise'] as const;
 /** Actions that come only from loadPreset, never as a bare action from outside. */
-const LOAD_ONLY: readonly string[] = ['morph', 'preset'];
+const LOAD_ONLY: readonly string[] = ['morph', 'preset', 'revise'];
 
 /** Without an amount, F and G step the disturbance up by a third: three presses reach the full climax. */
 export const STEP = 0.34;
@@ -106,6 +110,8 @@ export const parseAction = (input: unknown): DreamAction => {
     case 'morph':
     case 'preset':
       throw new DreamInputError(`${a.type}: use loadPreset(id, {morphSeconds}) to switch or morph to another preset`);
+    case 'revise':
+      throw new DreamInputError('revise: saving the playing preset\'s file under npm start revises the show');
     default:
       throw new DreamInputError(`unknown action type ${describe(a.type)}; known: ${ACTION_TYPES.filter((t) => !LOAD_ONLY.includes(t)).join(', ')}`);
   }
@@ -288,5 +294,9 @@ export const reduce = (state: DreamState, action: DreamAction): DreamState => {
     }
     case 'morph':
       return reduceMorph(state, action);
+    case 'revise': {
+      const r = revise(state, action);
+      return startMorph(r.state, r.to, r.seconds, null);
+    }
   }
 };

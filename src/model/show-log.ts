@@ -24,7 +24,7 @@ import type { Timeline } from './timeline.ts';
 export const SHOW_LOG_FORMAT = 'dreamscape-show';
 export const SHOW_LOG_VERSION = 1;
 
-export const SOURCES = ['key', 'panel', 'cue', 'script', 'remote', 'midi', 'osc', 'listen', 'replay'] as const;
+export const SOURCES = ['key', 'panel', 'cue', 'script', 'remote', 'midi', 'osc', 'listen', 'replay', 'file'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /** A run of continuous values of one parameter from one source. */
@@ -100,6 +100,12 @@ const liveAction = z.discriminatedUnion('type', [
     tiles: z.number().int().min(1).max(LIMITS.tiles).optional(),
   }),
   z.strictObject({
+    type: z.literal('revise'),
+    preset: presetSchema,
+    seconds: z.number().min(0).max(600),
+    tiles: z.number().int().min(1).max(LIMITS.tiles).optional(),
+  }),
+  z.strictObject({
     type: z.literal('sweep'),
     tracks: z
       .array(
@@ -170,8 +176,8 @@ export const validateShowLog = (raw: unknown): ShowLogResult => {
   parsed.data.entries.forEach((e, i) => {
     if (e.t < last) problems.push({ path: `$.entries[${i}].t`, message: 'entries are in the order they happened', expected: `at least ${last}`, found: String(e.t) });
     last = Math.max(last, e.t);
-    if (e.action.type === 'preset') {
-      presets++;
+    if (e.action.type === 'preset' || e.action.type === 'revise') {
+      if (e.action.type === 'preset') presets++;
       const r = validatePreset(e.action.preset);
       if (!r.ok) problems.push(...r.problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, `$.entries[${i}].action.preset`) })));
     }
