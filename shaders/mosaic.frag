@@ -5,11 +5,13 @@
 varying vec3 vBody;
 flat varying vec4 vGrout;
 varying float vRim;
+// The grout's width: 1 as designed (scene.mosaic.grout 0.5), wider above.
+uniform float uGroutWidth;
 
 void main() {
   // The rim's width in pixels stays about the same at any tile size; tiny tiles lose their grout.
   float fw = fwidth(vRim);
-  float rim = smoothstep(1.0 - 1.0 * fw - 0.03, 1.0 - 0.15 * fw, vRim);
+  float rim = smoothstep(1.0 - 1.0 * fw - 0.03 * uGroutWidth, 1.0 - 0.15 * fw, vRim);
   float groutFade = clamp(1.3 - fw * 2.5, 0.0, 1.0);
   // The body's light falls off as (1.25 - 0.5 r^2) in linear light; between the centre and the
   // rim the vertices' display values are joined by a straight line, which this bends back to

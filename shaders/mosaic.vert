@@ -9,6 +9,10 @@
 #include rotate.glsl;
 #include display.glsl;
 
+#ifndef FRACTURE
+#define FRACTURE 0
+#endif
+
 // Per vertex: x, y in mosaic units and the rim weight (0 at the centre, 1 on the edge).
 // aTile: the tile's centre x, y, its index and its dreamer's index.
 attribute vec4 aTile;
@@ -28,6 +32,23 @@ uniform float uGlitchStep;
 uniform float uGlitchSeed;
 uniform vec4 uStepRandom;
 uniform float uGuard;
+// Relief and grout: 1 as designed (scene.mosaic.relief and .grout at 0.5), 0..2.
+uniform float uRelief;
+uniform float uGrout;
+
+#if defined(MOSAIC_SHAPE) || defined(MOSAIC_FLAT)
+uniform float uShapeMix;
+#include mosaic-shape.glsl;
+#endif
+
+#ifdef MOSAIC_REGIONS
+// The tile's dreamer for each kind of region, 6 bits each (see mosaic-layout.ts); the kinds'
+// bit offsets and how far the cross-fade has gone (tile by tile, from the centre out).
+attribute float aRegions;
+uniform float uRegionFrom;
+uniform float uRegionTo;
+uniform float uRegionMix;
+#endif
 
 uniform vec4 uDreamers[MAX_DREAMERS];
 uniform float uVisible[MAX_DREAMERS];
@@ -59,14 +80,26 @@ void main() {
   uint tile = uint(aTile.z);
   int who = int(aTile.w);
   vec4 own = hash4(tile ^ uint(uLayoutSeed));
+#ifdef MOSAIC_REGIONS
+  uint regions = uint(aRegions);
+  float turn = 0.7 * unitOf(mix32(tile ^ 0x2c1b3c6du)) + 0.3 * min(1.0, length(centre / vec2(uAspect, 1.0)));
+  who = int((regions >> uint(turn < uRegionMix ? uRegionTo : uRegionFrom)) & 63u);
+#endif
 
   // A cabochon: at the rim the surface turns outward (lit per vertex: tiles are a few pixels).
   vec2 outward = position.z * (position.xy - centre) / max(length(position.xy - centre), 1e-6);
-  vec3 n = normalize(vec3((own.zw - 0.5) * 0.5 + outward * 0.7, 1.0));
+  vec3 n = normalize(vec3(((own.zw - 0.5) * 0.5 + outward * 0.7) * uRelief, 1.0));
   vec3 p = vec3(position.xy, 0.0);
   float a = 0.0;
 #ifdef MOSAIC_MOTION
   if (abs(uFracture) > 1e-5) {
+#if FRACTURE == 1
+#include mosaic-shatter.glsl;
+#elif FRACTURE == 2
+#include mosaic-peel.glsl;
+#elif FRACTURE == 3
+#include mosaic-dissolve.glsl;
+#else
     // ---- fracture: the mosaic cracks into plates from the epicentre outward; plates part along
     // their edges, drift and turn in depth, and a few loose shards fly toward the dreamer ----
     vec2 epicentre = uEpicentre * vec2(uAspect, 1.0);
@@ -112,7 +145,7 @@ void main() {
       0.012 * cos(uTime * (0.17 + 0.2 * plate.y) + plate.w * 6.2832),
       0.05 * sin(uTime * (0.13 + 0.1 * plate.z) + plate.x * 6.2832));
     p += vec3(plateCentre, 0.0) + offset;
-
+#endif
   }
 
   // ---- glitch: on each step of the beat grid some tiles jump, bands tear, rows drop out ----
@@ -139,6 +172,20 @@ void main() {
   float tear = 0.0;
 #endif
 
+#ifdef MOSAIC_SHAPE
+  // ---- the shape: the tile's place in the plane, then the surface it lies on (its lift, from
+  // the fracture and the glitch, along the surface's normal; its cabochon turned with it) ----
+  vec3 stage = shapeStage(centre, uShapeMix);
+  vec2 flatXY = centre + stage.xy + (p.xy - centre) * stage.z;
+  Surface surface = shapeSurface(flatXY, uShapeMix);
+  p = surface.p + surface.n * (p.z * stage.z);
+  n = normalize(surface.t * n.x + surface.b * n.y + surface.n * n.z);
+#elif defined(MOSAIC_FLAT)
+  // The resting picture of a shape: its tile stage only (the picture's mesh takes the surface).
+  vec3 stage = shapeStage(centre, 1.0);
+  p = vec3(centre + stage.xy + (p.xy - centre) * stage.z, 0.0);
+#endif
+
   // ---- colour: the dreamer's jewel tone, drawn toward one colour as unity rises ----
   vec4 dreamer = uDreamers[who];
   float shown = uVisible[who];
@@ -162,12 +209,12 @@ void main() {
   if (tear > 0.5) colour = mix(colour.brg * 1.6, colour.gbr, uGuard);
   // Light through the gem: brighter toward its heart (1.25 at the centre, 0.75 on the rim).
   float rim = position.z;
-  vec3 body = colour * (1.25 - 0.5 * rim * rim) + vec3(1.0, 0.97, 0.9) * glint;
+  vec3 body = colour * (1.25 - 0.5 * uRelief * rim * rim) + vec3(1.0, 0.97, 0.9) * glint;
   // The grout glows, brighter where a tile tears, dimmer where the tiles lift apart.
   float groutWeight = 0.95 - 0.4 * lift;
   vec3 grout = mix(uGlow, gem, 0.45) * (1.5 + tear) * (1.0 - 0.5 * lift) + uAccent * (0.6 * tear / groutWeight);
   vBody = gemSaturate(toDisplay(body));
-  vGrout = vec4(gemSaturate(toDisplay(grout)), groutWeight);
+  vGrout = vec4(gemSaturate(toDisplay(grout * min(uGrout, 1.5))), groutWeight * min(uGrout, 1.0));
   vRim = rim;
 
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 1.0);

@@ -9,6 +9,7 @@ import threadFrag from '../../shaders/thread.frag';
 import { MAX_DREAMERS } from './scene-frame.ts';
 import type { SceneFrame } from './scene-frame.ts';
 import { MOSAIC_ASPECT } from './layout/mosaic-layout.ts';
+import { SHAPE } from './layout/mosaic-shape.ts';
 
 /**
  * The scene's three materials. Each is created once per mounted scene and updated in place each
@@ -89,23 +90,113 @@ const createMosaicUniforms = () => ({
   uAccent: new Uniform(new Vector3()),
   uLight: new Uniform(new Vector3(0, 0, 1)),
   uHalfway: new Uniform(new Vector3(0, 0, 1)),
+  // The preset's scene.mosaic: shape cross-fade, regions (bit offsets of the packed kinds), relief, grout.
+  uShapeMix: new Uniform(1),
+  uRegionFrom: new Uniform(0),
+  uRegionTo: new Uniform(0),
+  uRegionMix: new Uniform(1),
+  uRelief: new Uniform(1),
+  uGrout: new Uniform(1),
+  uGroutWidth: new Uniform(1),
 });
+export type MosaicUniforms = ReturnType<typeof createMosaicUniforms>;
+
+/**
+ * Which mosaic program draws: compile-time choices, one program each, made when first drawn and
+ * kept. At rest (from === to, sectors, no motion) it is today's program exactly.
+ */
+export interface MosaicVariant {
+  /** Indices into MOSAIC_SHAPES: the shapes a cross-fade runs between (equal at rest). */
+  shapeFrom: number;
+  shapeTo: number;
+  /** Regions other than sectors, or a cross-fade of regions: read the packed kinds. */
+  regions: boolean;
+  /** The fracture and the glitch compiled in. */
+  motion: boolean;
+  /** Index into FRACTURE_KINDS (with motion). */
+  fracture: number;
+  /** The resting picture of a shape: its tile stage only, no surface (the picture's mesh takes it). */
+  flat: boolean;
+}
+
+const glslFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+
+/** The SHAPE constants as the shader's SHAPE_* defines, and the two shapes (mosaic-shape.glsl). */
+export const shapeDefines = (from: number, to: number): Record<string, string | number> => {
+  const d: Record<string, string | number> = { SHAPE_FROM: from, SHAPE_TO: to };
+  for (const [k, v] of Object.entries(SHAPE)) d[`SHAPE_${k.toUpperCase()}`] = glslFloat(v);
+  return d;
+};
+
+/** A variant as one number (no allocation per frame). */
+export const mosaicVariantKey = (shapeFrom: number, shapeTo: number, regions: boolean, motion: boolean, fracture: number, flat: boolean): number =>
+  ((((shapeFrom * 8 + shapeTo) * 2 + (regions ? 1 : 0)) * 2 + (motion ? 1 : 0)) * 4 + (motion ? fracture : 0)) * 2 + (flat ? 1 : 0);
+
+const mosaicDefines = (v: MosaicVariant): Record<string, string | number> => {
+  const d: Record<string, string | number> = { MAX_DREAMERS, PLATE: '0.17' };
+  if (v.motion) d.MOSAIC_MOTION = 1;
+  if (v.motion && v.fracture !== 0) d.FRACTURE = v.fracture;
+  if (v.regions) d.MOSAIC_REGIONS = 1;
+  if (v.shapeFrom !== 0 || v.shapeTo !== 0 || v.flat) {
+    Object.assign(d, shapeDefines(v.shapeFrom, v.shapeTo));
+    d[v.flat ? 'MOSAIC_FLAT' : 'MOSAIC_SHAPE'] = 1;
+  }
+  return d;
+};
 
 /**
  * The mosaic's material. `motion` compiles the fracture and the glitch in; the variant at rest
  * leaves them out (software WebGL pays for a branch's both sides). Pass the other variant's
  * uniforms to share them: both then draw the same frame from one update.
  */
-export const createMosaicMaterial = (motion: boolean, uniforms: ReturnType<typeof createMosaicUniforms> = createMosaicUniforms()) =>
+export const createMosaicMaterial = (motion: boolean, uniforms: MosaicUniforms = createMosaicUniforms(), variant: Partial<MosaicVariant> = {}) =>
   new DreamShaderMaterial({
     name: motion ? 'DreamMosaicMotion' : 'DreamMosaic',
     vertexShader: mosaicVert,
     fragmentShader: mosaicFrag,
     side: DoubleSide,
-    defines: motion ? { MAX_DREAMERS, PLATE: '0.17', MOSAIC_MOTION: 1 } : { MAX_DREAMERS, PLATE: '0.17' },
+    defines: mosaicDefines({ shapeFrom: 0, shapeTo: 0, regions: false, fracture: 0, flat: false, ...variant, motion }),
     uniforms,
   });
 export type MosaicMaterial = ReturnType<typeof createMosaicMaterial>;
+
+/** The mosaic's programs, sharing one set of uniforms: each variant compiled when first asked for, then kept. */
+export class MosaicMaterials {
+  readonly rest: MosaicMaterial;
+  readonly motion: MosaicMaterial;
+  private readonly cache = new Map<number, MosaicMaterial>();
+
+  constructor() {
+    this.rest = createMosaicMaterial(false);
+    this.motion = createMosaicMaterial(true, this.rest.uniforms);
+    this.cache.set(mosaicVariantKey(0, 0, false, false, 0, false), this.rest);
+    this.cache.set(mosaicVariantKey(0, 0, false, true, 0, false), this.motion);
+  }
+
+  get uniforms(): MosaicUniforms {
+    return this.rest.uniforms;
+  }
+
+  get(shapeFrom: number, shapeTo: number, regions: boolean, motion: boolean, fracture: number, flat: boolean): MosaicMaterial {
+    const key = mosaicVariantKey(shapeFrom, shapeTo, regions, motion, fracture, flat);
+    let m = this.cache.get(key);
+    if (!m) {
+      m = createMosaicMaterial(motion, this.rest.uniforms, { shapeFrom, shapeTo, regions, fracture, flat });
+      this.cache.set(key, m);
+    }
+    return m;
+  }
+
+  /** How many programs have been made (for stats and tests). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  dispose(): void {
+    for (const m of this.cache.values()) m.dispose();
+    this.cache.clear();
+  }
+}
 
 export const createThreadMaterial = () =>
   new DreamShaderMaterial({
@@ -186,6 +277,15 @@ export const updateMosaicMaterial = (m: MosaicMaterial, f: SceneFrame): void => 
   setVec3(u.uHaze.value, f.palette, 3);
   setVec3(u.uGlow.value, f.palette, 6);
   setVec3(u.uAccent.value, f.palette, 9);
+  const l = f.layers;
+  u.uShapeMix.value = l.shape.mix;
+  u.uRegionFrom.value = 6 * l.regions.from;
+  u.uRegionTo.value = 6 * l.regions.to;
+  u.uRegionMix.value = l.regions.mix;
+  u.uRelief.value = 2 * l.relief;
+  u.uGrout.value = 2 * l.grout;
+  // Wider grout above 0.5: up to a quarter of a tile's radius at 1.
+  u.uGroutWidth.value = l.grout <= 0.5 ? 1 : 1 + (l.grout - 0.5) * 14;
 };
 
 export const updateThreadMaterial = (m: ThreadMaterial, f: SceneFrame): void => {

@@ -1,8 +1,18 @@
-import { Color, DoubleSide, LinearFilter, Mesh, OrthographicCamera, PlaneGeometry, Uniform, WebGLRenderTarget } from 'three';
+import { Color, DoubleSide, LinearFilter, Mesh, OrthographicCamera, PlaneGeometry, Uniform, Vector2, WebGLRenderTarget } from 'three';
 import type { BufferGeometry, Material, Texture, WebGLRenderer } from 'three';
 import impostorVert from '../../shaders/mosaic-impostor.vert';
 import impostorFrag from '../../shaders/mosaic-impostor.frag';
-import { DreamShaderMaterial } from './materials.ts';
+import { DreamShaderMaterial, shapeDefines } from './materials.ts';
+
+type ImpostorMaterial = DreamShaderMaterial<{ uPicture: Uniform<Texture | null>; uAspect: Uniform<number>; uReach: Uniform<Vector2> }>;
+
+/**
+ * Grid segments of the picture's mesh per shape (MOSAIC_SHAPES' order): a flat shape's picture is
+ * one quad (2 triangles); the wall's squaring-up bends lines a little (16x12: 384 triangles); the
+ * floor is a plane (one quad, laid back); the dome and the sphere are curved (32x24: 1,536
+ * triangles, ~1 ms under SwiftShader against the ~15 ms of 26,000 tile triangles). Null: a plain quad.
+ */
+const SURFACE_GRID: readonly ([number, number] | null)[] = [null, null, null, [32, 24], [16, 12], [1, 1], [32, 24], null];
 
 const clearColour = new Color();
 
@@ -28,7 +38,15 @@ export const slicesFor = (triangles: number): number => Math.max(2, Math.min(MAX
  */
 export class MosaicImpostor {
   readonly mesh: Mesh;
-  private readonly material: DreamShaderMaterial<{ uPicture: Uniform<Texture | null> }>;
+  private material: ImpostorMaterial;
+  /** The flat shapes' material (a quad). */
+  private readonly plain: ImpostorMaterial;
+  private readonly quad: PlaneGeometry;
+  /** The shape the mesh and the picture are for (an index into MOSAIC_SHAPES). */
+  private shape = 0;
+  private aspect = 0;
+  /** Per shape: its material and mesh (made when first shown, kept). */
+  private readonly surfaces = new Map<number, { material: ImpostorMaterial; geometry: PlaneGeometry }>();
   private readonly camera = new OrthographicCamera(-1, 1, 1, -1, 0.1, 10);
   private readonly drawer = new Mesh();
   private target: WebGLRenderTarget | null = null;
@@ -37,20 +55,52 @@ export class MosaicImpostor {
   private slice = 0;
 
   constructor() {
-    this.material = new DreamShaderMaterial({
-      name: 'DreamMosaicImpostor',
-      vertexShader: impostorVert,
-      fragmentShader: impostorFrag,
-      side: DoubleSide,
-      uniforms: { uPicture: new Uniform<Texture | null>(null) },
-    });
-    this.mesh = new Mesh(new PlaneGeometry(2, 2), this.material);
+    this.material = this.makeMaterial(null);
+    this.plain = this.material;
+    this.quad = new PlaneGeometry(2, 2);
+    this.mesh = new Mesh(this.quad, this.material);
     this.mesh.name = 'DreamMosaicImpostor';
     this.mesh.frustumCulled = false;
     this.mesh.visible = false;
     this.camera.position.set(0, 0, 5);
     this.camera.updateMatrixWorld();
     this.drawer.frustumCulled = false;
+  }
+
+  private makeMaterial(shape: number | null): ImpostorMaterial {
+    return new DreamShaderMaterial({
+      name: 'DreamMosaicImpostor',
+      vertexShader: impostorVert,
+      fragmentShader: impostorFrag,
+      side: DoubleSide,
+      ...(shape === null ? {} : { defines: { ...shapeDefines(shape, shape), MOSAIC_SURFACE: 1 } }),
+      uniforms: { uPicture: new Uniform<Texture | null>(null), uAspect: new Uniform(1.55), uReach: new Uniform(new Vector2(1, 1)) },
+    });
+  }
+
+  /**
+   * Lay the picture on `shape` (an index into MOSAIC_SHAPES) for a window of `aspect`: a curved
+   * shape's mesh is a grid put through the shape's surface map; the picture is redrawn whole.
+   */
+  setShape(shape: number, aspect: number): void {
+    if (shape === this.shape && aspect === this.aspect) return;
+    this.shape = shape;
+    this.aspect = aspect;
+    this.source = null;
+    const grid = SURFACE_GRID[shape] ?? null;
+    let surface = grid ? this.surfaces.get(shape) : undefined;
+    if (grid && !surface) {
+      surface = { material: this.makeMaterial(shape), geometry: new PlaneGeometry(2, 2, grid[0], grid[1]) };
+      this.surfaces.set(shape, surface);
+    }
+    const picture = this.material.uniforms.uPicture.value;
+    this.material = surface?.material ?? this.plain;
+    this.material.uniforms.uPicture.value = picture;
+    this.material.uniforms.uAspect.value = aspect;
+    this.mesh.material = this.material;
+    this.mesh.geometry = surface?.geometry ?? this.quad;
+    // The next update sets the mesh's scale and reach for this shape.
+    this.camera.right = 0;
   }
 
   /** The picture needs every tile redrawn before it is shown next (it went stale meanwhile). */
@@ -79,7 +129,10 @@ export class MosaicImpostor {
       this.camera.top = ey;
       this.camera.bottom = -ey;
       this.camera.updateProjectionMatrix();
-      this.mesh.scale.set(ex, ey, 1);
+      // A curved shape's grid spans ±reach itself (its surface map needs mosaic units).
+      const curved = SURFACE_GRID[this.shape] ?? null;
+      this.mesh.scale.set(curved ? 1 : ex, curved ? 1 : ey, 1);
+      this.material.uniforms.uReach.value.set(ex, ey);
       whole = true;
     }
     const h = Math.max(64, Math.min(2048, Math.round(2 * ey * pixelsPerUnit)));
@@ -135,7 +188,12 @@ export class MosaicImpostor {
 
   dispose(): void {
     this.release();
-    this.mesh.geometry.dispose();
-    this.material.dispose();
+    this.quad.dispose();
+    this.plain.dispose();
+    for (const s of this.surfaces.values()) {
+      s.material.dispose();
+      s.geometry.dispose();
+    }
+    this.surfaces.clear();
   }
 }

@@ -22,6 +22,8 @@ export interface MosaicLayoutOptions {
   seed: number;
   /** Number of dreamers whose regions share the mosaic (at least one region is made). */
   dreamers: number;
+  /** The window's aspect (half-width over half-height): MOSAIC_ASPECT unless the screen asks otherwise (mosaic-shape.ts). */
+  aspect?: number;
 }
 
 export interface MosaicLayout {
@@ -30,8 +32,13 @@ export interface MosaicLayout {
   vertexCount: number;
   /** Per vertex: x, y in mosaic units, and the rim weight (0 at the tile's centre, 1 on its edge). */
   position: Float32Array;
-  /** Per vertex: the tile's centre x, y, its index and its dreamer's index. */
+  /** Per vertex: the tile's centre x, y, its index and its dreamer's index (today's sectors). */
   tile: Float32Array;
+  /**
+   * Per vertex: the tile's dreamer for each kind of region, packed 6 bits each (exact in a float):
+   * sectors + 64 bands + 4096 islands + 262144 interleaved (REGION_KINDS' order).
+   */
+  regions: Float32Array;
   index: Uint32Array;
   /** Per tile: centre x, y. */
   centres: Float32Array;
@@ -39,6 +46,8 @@ export interface MosaicLayout {
   dreamer: Uint8Array;
   /** The lattice spacing in mosaic units (about one tile across). */
   cell: number;
+  /** The window's aspect the tiles were laid in. */
+  aspect: number;
 }
 
 /** Half-extents of the mosaic's window in mosaic units (y spans -1..1). */
@@ -49,14 +58,14 @@ export const MOSAIC_EXPONENT = 3;
 const JITTER = 0.3;
 
 /** The window metric cubed (monotonic in the metric, so it sorts the same): 1 on the rim. */
-export const windowMetric3 = (x: number, y: number): number => {
-  const ax = Math.abs(x) / MOSAIC_ASPECT;
+export const windowMetric3 = (x: number, y: number, aspect: number = MOSAIC_ASPECT): number => {
+  const ax = Math.abs(x) / aspect;
   const ay = Math.abs(y);
   return ax * ax * ax + ay * ay * ay;
 };
 
 /** Superellipse "radius": 1 on the window's rim. */
-export const windowMetric = (x: number, y: number): number => Math.cbrt(windowMetric3(x, y));
+export const windowMetric = (x: number, y: number, aspect: number = MOSAIC_ASPECT): number => Math.cbrt(windowMetric3(x, y, aspect));
 
 /** Area of the window, integrated once. */
 const WINDOW_AREA = (() => {
@@ -88,9 +97,9 @@ interface Lattice {
 const latticeX = (l: Lattice, i: number, j: number): number => (l.hex ? (i + (j & 1) * 0.5) * l.h : i * l.h);
 const latticeY = (l: Lattice, j: number): number => (l.hex ? (j * l.h * SQRT3) / 2 : j * l.h);
 
-const makeLattice = (h: number, hex: boolean): Lattice => {
+const makeLattice = (h: number, hex: boolean, aspect: number): Lattice => {
   const rowStep = hex ? (h * SQRT3) / 2 : h;
-  const ni = Math.ceil((MOSAIC_ASPECT * 1.2) / h) + 2;
+  const ni = Math.ceil((aspect * 1.2) / h) + 2;
   const nj = Math.ceil(1.2 / rowStep) + 2;
   return { i0: -ni, j0: -nj, cols: 2 * ni + 1, rows: 2 * nj + 1, h, hex };
 };
@@ -105,13 +114,15 @@ const BINS = 8192;
 /** Sites are considered out to this cubed metric (1.2 times the window's radius). */
 const MAX_M3 = 1.2 ** 3;
 
-const pickSites = (tiles: number, pattern: Pattern, seed: number): { lattice: Lattice; sites: Uint32Array; px: Float32Array; py: Float32Array } => {
+const pickSites = (tiles: number, pattern: Pattern, seed: number, aspect: number): { lattice: Lattice; sites: Uint32Array; px: Float32Array; py: Float32Array } => {
   const hex = pattern === 'hex';
+  // The window's area scales with its aspect (today's exactly at MOSAIC_ASPECT).
+  const windowArea = aspect === MOSAIC_ASPECT ? WINDOW_AREA : (WINDOW_AREA * aspect) / MOSAIC_ASPECT;
   // Spacing for the wanted density; shrink until the box holds enough sites inside the margin.
-  let h = hex ? Math.sqrt((2 * WINDOW_AREA) / (SQRT3 * tiles)) : Math.sqrt(WINDOW_AREA / tiles);
+  let h = hex ? Math.sqrt((2 * windowArea) / (SQRT3 * tiles)) : Math.sqrt(windowArea / tiles);
   const hist = new Uint32Array(BINS);
   for (let attempt = 0; attempt < 40; attempt++, h *= 0.93) {
-    const lattice = makeLattice(h, hex);
+    const lattice = makeLattice(h, hex, aspect);
     const { cols, rows } = lattice;
     const n = cols * rows;
     const px = new Float32Array(n);
@@ -138,7 +149,7 @@ const pickSites = (tiles: number, pattern: Pattern, seed: number): { lattice: La
         py[k] = y;
         // The outermost ring of the box is never picked: shards need their neighbours.
         const edge = r === 0 || c === 0 || r === rows - 1 || c === cols - 1;
-        const m = windowMetric3(x, y);
+        const m = windowMetric3(x, y, aspect);
         metric[k] = m;
         if (edge || m >= MAX_M3) bin[k] = -1;
         else {
@@ -238,17 +249,58 @@ const shardRim = (k: number, cols: number, px: Float32Array, py: Float32Array, d
 };
 
 /** Region (dreamer) of a point: spiral sectors around the window's centre, their borders warped. */
-export const regionOf = (x: number, y: number, dreamers: number, seed: number): number => {
+export const regionOf = (x: number, y: number, dreamers: number, seed: number, aspect: number = MOSAIC_ASPECT): number => {
   const k = Math.max(1, Math.floor(dreamers));
   if (k === 1) return 0;
   const rot = unit(mix32(seed ^ 0x3c6ef372));
   const twist = (unit(mix32(seed ^ 0x1b873593)) - 0.5) * 0.9;
   const warp = (valueNoise(x * 1.4 + 11.3, y * 1.4 - 3.7, seed) - 0.5) * 0.55 + (valueNoise(x * 4.1 - 7.1, y * 4.1 + 5.9, seed ^ 0x9e3779b9) - 0.5) * 0.16;
-  const angle = Math.atan2(y, x / MOSAIC_ASPECT) / (2 * Math.PI);
-  const r = windowMetric(x, y);
+  const angle = Math.atan2(y, x / aspect) / (2 * Math.PI);
+  const r = windowMetric(x, y, aspect);
   let s = angle + rot + twist * r + warp * (0.25 + 0.75 * Math.min(1, r * 1.5));
   s -= Math.floor(s);
   return Math.min(k - 1, Math.floor(s * k));
+};
+
+/** Bands: stripes across the mosaic, bottom to top, their borders waving. */
+export const bandOf = (x: number, y: number, dreamers: number, seed: number): number => {
+  const k = Math.max(1, Math.floor(dreamers));
+  if (k === 1) return 0;
+  const warp = (valueNoise(x * 1.1 + 3.1, y * 0.6 - 8.3, seed ^ 0x2545f491) - 0.5) * 0.5 + (valueNoise(x * 3.7, y * 3.7 + 2.2, seed) - 0.5) * 0.12;
+  const s = Math.min(0.9999, Math.max(0, (y + warp * 0.9 + 1) / 2));
+  return Math.min(k - 1, Math.floor(s * k));
+};
+
+/** Islands: patches (about three per dreamer, by a warped coarse cell), neighbours belonging to different dreamers. */
+export const islandOf = (x: number, y: number, dreamers: number, seed: number): number => {
+  const k = Math.max(1, Math.floor(dreamers));
+  if (k === 1) return 0;
+  const size = Math.max(0.35, Math.min(1.1, Math.sqrt(6 / (3 * k))));
+  const wx = x / size + (valueNoise(x * 1.7 + 5.3, y * 1.7, seed) - 0.5) * 1.1;
+  const wy = y / size + (valueNoise(x * 1.7, y * 1.7 - 4.9, seed ^ 0x7f4a7c15) - 0.5) * 1.1;
+  const i = Math.floor(wx);
+  const j = Math.floor(wy);
+  const offset = mix32(seed ^ 0x61c88647) % k;
+  return (((i * 2 + j * 3 + offset) % k) + k) % k;
+};
+
+/** Interleaved: tile by tile, woven: blocks of three lattice rows run as weft, the next as warp. */
+export const weaveOf = (i: number, j: number, dreamers: number): number => {
+  const k = Math.max(1, Math.floor(dreamers));
+  if (k === 1) return 0;
+  const warp = (Math.floor(i / 3) + Math.floor(j / 3)) & 1;
+  const n = warp ? i : j;
+  return ((n % k) + k) % k;
+};
+
+/** Four region indices (6 bits each, < 2^24: exact in a float) in one number. */
+export const packRegions = (sectors: number, bands: number, islands: number, interleaved: number): number =>
+  Math.min(63, sectors) + 64 * Math.min(63, bands) + 4096 * Math.min(63, islands) + 262144 * Math.min(63, interleaved);
+
+/** Every kind of region of the tile at lattice box site k, centred at (cx, cy), packed. */
+const regionsAt = (lattice: Lattice, k: number, cx: number, cy: number, sectors: number, dreamers: number, seed: number): number => {
+  const c = k % lattice.cols;
+  return packRegions(sectors, bandOf(cx, cy, dreamers, seed), islandOf(cx, cy, dreamers, seed), weaveOf(lattice.i0 + c, lattice.j0 + (k - c) / lattice.cols, dreamers));
 };
 
 /** Voronoi: the diagonal of every quad the picked sites touch, computed once. */
@@ -289,12 +341,11 @@ const regularRim = (pattern: Pattern, cx: number, cy: number, h: number, rimX: F
 /** Build the mosaic's layout. Deterministic per options; a few hundred ms at 262,144 tiles. */
 export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout => {
   const tiles = Math.max(1, Math.floor(options.tiles));
-  const pattern = options.pattern;
+  const { pattern, aspect = MOSAIC_ASPECT } = options;
   const seed = options.seed >>> 0;
   const dreamers = Math.max(1, Math.min(255, Math.floor(options.dreamers)));
-  const { lattice, sites, px, py } = pickSites(tiles, pattern, seed);
+  const { lattice, sites, px, py } = pickSites(tiles, pattern, seed, aspect);
   const { cols, h } = lattice;
-
   const diag = pattern === 'voronoi' ? voronoiDiagonals(lattice, sites, px, py, tiles, seed) : null;
 
   // Sides per tile, then the totals.
@@ -314,6 +365,7 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
 
   const position = new Float32Array(vertexCount * 3);
   const tile = new Float32Array(vertexCount * 4);
+  const regions = new Float32Array(vertexCount);
   const index = new Uint32Array(triangleCount * 3);
   const centres = new Float32Array(tiles * 2);
   const dreamer = new Uint8Array(tiles);
@@ -341,7 +393,8 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
       cx = mx / n;
       cy = my / n;
     }
-    const who = regionOf(cx, cy, dreamers, seed);
+    const who = regionOf(cx, cy, dreamers, seed, aspect);
+    const packed = regionsAt(lattice, k, cx, cy, who, dreamers, seed);
     centres[t * 2] = cx;
     centres[t * 2 + 1] = cy;
     dreamer[t] = who;
@@ -363,6 +416,7 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
       tile[w + 2] = t;
       tile[w + 3] = who;
     }
+    regions.fill(packed, v, v + n + 1);
     for (let a = 0; a < n; a++) {
       index[e++] = base;
       index[e++] = base + 1 + a;
@@ -370,5 +424,5 @@ export const buildMosaicLayout = (options: MosaicLayoutOptions): MosaicLayout =>
     }
     v += n + 1;
   }
-  return { tiles, pattern, vertexCount, position, tile, index, centres, dreamer, cell: h };
+  return { tiles, pattern, vertexCount, position, tile, regions, index, centres, dreamer, cell: h, aspect };
 };
