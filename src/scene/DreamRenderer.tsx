@@ -4,7 +4,7 @@ import type { DreamStore } from '../store/dream-store.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import type { DreamPost } from './post/dream-post.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
-import { cameraDrift } from './camera-drift.ts';
+import { cameraPose } from './camera-motion.ts';
 
 /**
  * Renders the whole frame through DreamPost, last in the frame loop, and counts its draw calls
@@ -27,7 +27,7 @@ export const DreamRenderer = ({ runtime, store, post }: { runtime: SceneRuntime;
   useFrame(() => gl.info.reset(), FRAME_PRIORITY.derive);
   useFrame(() => {
     const info = gl.info;
-    post.render(gl, scene, camera, runtime.frame, cameraDrift.x * -0.02, cameraDrift.y * -0.02, runtime.stats.detail);
+    post.render(gl, scene, camera, runtime.frame, cameraPose.skyX * -0.02, cameraPose.skyY * -0.02, runtime.stats.detail);
     const s = runtime.stats;
     s.drawCalls = info.render.calls;
     s.triangles = info.render.triangles;

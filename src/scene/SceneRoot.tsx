@@ -9,7 +9,7 @@ import type { SceneRuntime, SceneStats } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
 import { DreamMosaic } from './DreamMosaic.tsx';
 import { DreamThreads } from './DreamThreads.tsx';
-import { CameraDrift } from './CameraDrift.tsx';
+import { CameraMotion } from './CameraMotion.tsx';
 import { DreamRenderer } from './DreamRenderer.tsx';
 import { DreamPost } from './post/dream-post.ts';
 import { registerApi } from '../api/dreamscape-api.ts';
@@ -124,7 +124,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost, registerStats 
 
   return (
     <>
-      <CameraDrift runtime={runtime} />
+      <CameraMotion runtime={runtime} />
       <DreamMosaic runtime={runtime} store={store} />
       <DreamThreads runtime={runtime} />
       <DreamRenderer runtime={runtime} store={store} post={post} />
