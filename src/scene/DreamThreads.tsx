@@ -1,52 +1,178 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { BufferAttribute, BufferGeometry, Mesh, Sphere, Vector3 } from 'three';
-import { buildThreadArrays } from './layout/thread-geometry.ts';
-import { createThreadMaterial, updateThreadMaterial } from './materials.ts';
+import { BufferAttribute, BufferGeometry, DoubleSide, Group, Mesh, Sphere, Uniform, Vector3, Vector4 } from 'three';
+import threadVert from '../../shaders/thread.vert';
+import threadFrag from '../../shaders/thread.frag';
+import { buildStyleArrays } from './layout/thread-geometry.ts';
+import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, copyDreamers, seedUniform } from './materials.ts';
 import { MAX_DREAMERS } from './scene-frame.ts';
+import type { SceneFrame } from './scene-frame.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
+import { MOSAIC_SCALE } from './DreamMosaic.tsx';
+import { THREAD_STYLES } from '../model/index.ts';
+import { Flow, crossFadeWeight, flowRate } from './layout/particles.ts';
 
-const threadGeometry = (count: number): BufferGeometry => {
-  const { position, index } = buildThreadArrays(count);
+/** World units of one mosaic height (scene.mosaic.x/y are in mosaic heights). */
+const MOSAIC_HEIGHT = 2 * MOSAIC_SCALE;
+
+const createThreadUniforms = () => ({
+  uTime: new Uniform(0),
+  uUnity: new Uniform(0.5),
+  uCount: new Uniform(1),
+  uSeed: new Uniform(0),
+  uSpan: new Uniform(9),
+  uMotion: new Uniform(1),
+  uDreamers: new Uniform(Array.from({ length: MAX_DREAMERS }, () => new Vector4())),
+  uVisible: new Uniform(new Array<number>(MAX_DREAMERS).fill(0)),
+  uRouteMix: new Uniform(1),
+  uFlow: new Uniform(0),
+  uArousal: new Uniform(0.3),
+  uGlitch: new Uniform(0),
+  uGlitchStep: new Uniform(0),
+  uGlitchSeed: new Uniform(0),
+  uGuard: new Uniform(1),
+});
+type ThreadUniforms = ReturnType<typeof createThreadUniforms>;
+
+/** One compiled variant: a style with a routing (or a routing's cross-fade), sharing the frame's uniforms. */
+const createVariant = (shared: ThreadUniforms, style: number, from: number, to: number) =>
+  new DreamShaderMaterial({
+    name: style === 0 && from === 0 && to === 0 ? 'DreamThreads' : `DreamThreads-${THREAD_STYLES[style] ?? style}-${from}-${to}`,
+    vertexShader: threadVert,
+    fragmentShader: threadFrag,
+    side: DoubleSide,
+    transparent: true,
+    depthWrite: false,
+    ...ADD_LIGHT_KEEP_ALPHA,
+    defines: from === to ? { MAX_DREAMERS, STYLE: style, ROUTE_FROM: from, ROUTE_TO: to } : { MAX_DREAMERS, STYLE: style, ROUTE_FROM: from, ROUTE_TO: to, ROUTE_FADE: 1 },
+    uniforms: { ...shared, uGain: new Uniform(1) },
+  });
+type ThreadVariant = ReturnType<typeof createVariant>;
+
+const styleGeometry = (style: number, count: number): BufferGeometry => {
+  const arrays = buildStyleArrays(style, count);
   const geometry = new BufferGeometry();
-  geometry.setAttribute('position', new BufferAttribute(position, 3));
-  geometry.setIndex(new BufferAttribute(index, 1));
+  geometry.setAttribute('position', new BufferAttribute(arrays.position, 3));
+  if (arrays.strand) geometry.setAttribute('aStrand', new BufferAttribute(arrays.strand, 1));
+  geometry.setIndex(new BufferAttribute(arrays.index, 1));
   geometry.boundingSphere = new Sphere(new Vector3(), 20);
   return geometry;
 };
 
 /**
- * The dreamers' threads, all in one mesh (one draw call). A private dreamer's thread is not drawn
- * in the audience view (its visibility is 0 and the vertex shader drops it).
+ * The variants and geometries the threads have drawn, each made when first needed and kept
+ * (a program compiles once; the geometries are rebuilt only when the number of dreamers changes).
+ */
+class ThreadKit {
+  readonly shared = createThreadUniforms();
+  private readonly variants = new Map<number, ThreadVariant>();
+  private readonly geometries: Array<BufferGeometry | undefined> = [];
+  private count = -1;
+  readonly flow = new Flow();
+
+  variant(style: number, from: number, to: number): ThreadVariant {
+    const key = style * 100 + from * 10 + to;
+    let v = this.variants.get(key);
+    if (!v) {
+      v = createVariant(this.shared, style, from, to);
+      this.variants.set(key, v);
+    }
+    return v;
+  }
+
+  geometry(style: number, count: number): BufferGeometry {
+    if (count !== this.count) {
+      this.disposeGeometries();
+      this.count = count;
+    }
+    let g = this.geometries[style];
+    if (!g) {
+      g = styleGeometry(style, count);
+      this.geometries[style] = g;
+    }
+    return g;
+  }
+
+  private disposeGeometries(): void {
+    for (const g of this.geometries) g?.dispose();
+    this.geometries.length = 0;
+  }
+
+  dispose(): void {
+    this.disposeGeometries();
+    this.count = -1;
+    for (const v of this.variants.values()) v.dispose();
+    this.variants.clear();
+  }
+}
+
+const updateShared = (kit: ThreadKit, f: SceneFrame): void => {
+  const u = kit.shared;
+  u.uTime.value = f.time;
+  u.uUnity.value = f.unity;
+  u.uCount.value = Math.max(1, f.dreamerCount);
+  u.uSeed.value = seedUniform(f.seed) % 4096;
+  u.uMotion.value = f.motion;
+  copyDreamers(f, u.uDreamers.value, u.uVisible.value);
+  u.uRouteMix.value = f.layers.threadRouting.mix;
+  u.uArousal.value = f.arousal;
+  // The rivers flow at a pace the arousal sets, integrated so a change of pace never jumps them.
+  u.uFlow.value = kit.flow.advance(f.time, f.dt, flowRate(f.arousal, f.motion));
+  u.uGlitch.value = f.glitch;
+  u.uGlitchStep.value = f.glitchStep % 16777216;
+  u.uGlitchSeed.value = seedUniform(f.glitchSeed);
+  u.uGuard.value = f.guard ? 1 : 0;
+};
+
+/** Show `mesh` as `style` with this share of the picture (hidden, so no draw call, at 0). */
+const place = (mesh: Mesh, kit: ThreadKit, style: number, count: number, from: number, to: number, gain: number): void => {
+  mesh.visible = count > 0 && gain > 0;
+  if (!mesh.visible) return;
+  const v = kit.variant(style, from, to);
+  v.uniforms.uGain.value = gain;
+  mesh.material = v;
+  mesh.geometry = kit.geometry(style, count);
+};
+
+/**
+ * The dreamers' threads: every thread of a style in one mesh (one draw call), two while the style
+ * cross-fades. A private dreamer's thread is not drawn in the audience view (its visibility is 0
+ * and the vertex shader drops it; a lace link goes with either of its dreamers). The threads lie
+ * in the mosaic's plane and follow its place and scale.
  */
 export const DreamThreads = ({ runtime }: { runtime: SceneRuntime }) => {
-  const mesh = useMemo(() => {
-    const m = new Mesh(new BufferGeometry(), createThreadMaterial());
-    m.frustumCulled = false;
-    m.renderOrder = 10;
-    m.name = 'DreamThreads';
-    return m;
+  const { group, main, fading, kit } = useMemo(() => {
+    const kit = new ThreadKit();
+    const make = (name: string) => {
+      const m = new Mesh(new BufferGeometry(), kit.variant(0, 0, 0));
+      m.frustumCulled = false;
+      m.renderOrder = 10;
+      m.name = name;
+      return m;
+    };
+    const main = make('DreamThreads');
+    const fading = make('DreamThreadsFading');
+    const group = new Group();
+    group.add(main, fading);
+    return { group, main, fading, kit };
   }, []);
-  const built = useRef(-1);
-  useEffect(
-    () => () => {
-      mesh.geometry.dispose();
-      mesh.material.dispose();
-      built.current = -1;
-    },
-    [mesh],
-  );
+  useEffect(() => () => kit.dispose(), [kit]);
   useFrame(() => {
     const f = runtime.frame;
+    const l = f.layers;
     const count = Math.min(MAX_DREAMERS, f.dreamerCount);
-    if (built.current !== count) {
-      mesh.geometry.dispose();
-      mesh.geometry = threadGeometry(count);
-      built.current = count;
-    }
-    mesh.visible = count > 0;
-    updateThreadMaterial(mesh.material, f);
+    updateShared(kit, f);
+    const route = l.threadRouting;
+    const routeFrom = route.mix >= 1 ? route.to : route.from;
+    const style = l.threadStyle;
+    const crossing = style.from !== style.to && style.mix < 1;
+    const w = crossing ? crossFadeWeight(style.mix) : 1;
+    const brightness = l.threadBrightness;
+    place(main, kit, style.to, count, routeFrom, route.to, brightness === 1 && w === 1 ? 1 : brightness * w);
+    place(fading, kit, style.from, crossing ? count : 0, routeFrom, route.to, brightness * (1 - w));
+    group.position.set(l.mosaicX * MOSAIC_HEIGHT, l.mosaicY * MOSAIC_HEIGHT, 0);
+    group.scale.setScalar(l.mosaicScale);
   }, FRAME_PRIORITY.update);
-  return <primitive object={mesh} />;
+  return <primitive object={group} />;
 };

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Flow, MAX_PARTICLES, PARTICLE_COUNTS, buildParticleArrays, crossFadeWeight, flowRate, visibleParticles } from '../../src/scene/layout/particles.ts';
+import { PARTICLE_KINDS } from '../../src/model/index.ts';
+
+describe('particles', () => {
+  it('none shows nothing; every other kind shows some, within the geometry, growing with the amount', () => {
+    expect(visibleParticles(0, 1)).toBe(0);
+    for (let k = 1; k < PARTICLE_KINDS.length; k++) {
+      expect(visibleParticles(k, 0)).toBe(0);
+      expect(visibleParticles(k, 0.5)).toBeGreaterThan(0);
+      expect(visibleParticles(k, 1)).toBeLessThanOrEqual(MAX_PARTICLES);
+      expect(visibleParticles(k, 1)).toBeGreaterThan(visibleParticles(k, 0.5));
+    }
+    expect(Math.max(...Object.values(PARTICLE_COUNTS))).toBeLessThanOrEqual(MAX_PARTICLES);
+    // Out of range or unknown: clamped, never more than the geometry.
+    expect(visibleParticles(1, 7)).toBe(visibleParticles(1, 1));
+    expect(visibleParticles(1, Number.NaN)).toBe(0);
+    expect(visibleParticles(99, 1)).toBe(0);
+  });
+
+  it('one quad per particle, corners ±1, indexed by particle', () => {
+    const a = buildParticleArrays(10);
+    expect(a.position.length).toBe(10 * 4 * 3);
+    expect(a.index.length).toBe(10 * 6);
+    for (let v = 0; v < 40; v++) {
+      expect(Math.abs(a.position[v * 3]!)).toBe(1);
+      expect(Math.abs(a.position[v * 3 + 1]!)).toBe(1);
+      expect(a.position[v * 3 + 2]).toBe(Math.floor(v / 4));
+    }
+    for (const i of a.index) expect(i).toBeLessThan(40);
+    expect(buildParticleArrays().index.length).toBe(MAX_PARTICLES * 6);
+  });
+
+  it('arousal quickens the flow; reduced motion slows it', () => {
+    expect(flowRate(1, 1)).toBeGreaterThan(flowRate(0, 1));
+    expect(flowRate(0.5, 0.3)).toBeLessThan(flowRate(0.5, 1));
+    expect(flowRate(-3, 1)).toBe(flowRate(0, 1));
+  });
+
+  it('the flow integrates the pace: a change of pace never jumps it', () => {
+    const flow = new Flow();
+    expect(flow.advance(10, 0, 2)).toBe(20);
+    let last = flow.value;
+    for (let i = 0; i < 600; i++) {
+      const rate = flowRate(i % 120 < 60 ? 0 : 1, 1);
+      const v = flow.advance(10 + i / 60, 1 / 60, rate);
+      expect(v - last).toBeGreaterThanOrEqual(0);
+      expect(v - last).toBeLessThanOrEqual(flowRate(1, 1) / 60 + 1e-9);
+      last = v;
+    }
+    // A backward dt (never given, but) does not run it backward.
+    expect(flow.advance(0, -5, 1)).toBe(last);
+  });
+
+  it('cross-fade weights: 0 → 1, eased, the two shares sum to 1', () => {
+    expect(crossFadeWeight(0)).toBe(0);
+    expect(crossFadeWeight(1)).toBe(1);
+    expect(crossFadeWeight(0.5)).toBeCloseTo(0.5);
+    let last = 0;
+    for (let m = 0; m <= 1.0001; m += 0.05) {
+      const w = crossFadeWeight(m);
+      expect(w).toBeGreaterThanOrEqual(last);
+      last = w;
+    }
+    expect(crossFadeWeight(2)).toBe(1);
+    expect(crossFadeWeight(-1)).toBe(0);
+  });
+});
