@@ -8,7 +8,7 @@ import starsVert from '../../../shaders/stars.vert';
 import starsFrag from '../../../shaders/stars.frag';
 import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, updateSkyMaterial } from '../materials.ts';
 import { SkyPasses } from './sky-passes.ts';
-import { deepFieldWeight } from './sky-kinds.ts';
+import { deepFieldWeight, starVeil } from './sky-kinds.ts';
 import { createFinishValues, finishValues, grainStep } from './finish.ts';
 import { buildNoiseTexels, NOISE_SIZE } from '../layout/noise-texture.ts';
 import type { SceneFrame } from '../scene-frame.ts';
@@ -190,6 +190,7 @@ export class DreamPost {
     s.uStarColour.value.set(0.75 + 0.25 * Math.pow(f.palette[6]!, 1 / 2.2), 0.75 + 0.25 * Math.pow(f.palette[7]!, 1 / 2.2), 0.8 + 0.2 * Math.pow(f.palette[8]!, 1 / 2.2));
     const deep = deepFieldWeight(f.layers.sky, f.layers.skyBrightness);
     s.uDeepField.value = deep;
+    s.uVeil.value = starVeil(f.layers.sky);
     this.stars.geometry.setDrawRange(0, deep > 0 ? Infinity : this.starCount);
   }
 
@@ -352,5 +353,6 @@ const createStarMaterial = () =>
       uStarColour: new Uniform(new Vector3(1, 1, 1)),
       uSky: new Uniform<Texture | null>(null),
       uDeepField: new Uniform(0),
+      uVeil: new Uniform(0),
     },
   });

@@ -39,3 +39,13 @@ export const deepFieldWeight = (fade: KindFade, brightness: number): number => {
   const share = (fade.from === STARS_KIND ? 1 - mix : 0) + (fade.to === STARS_KIND ? mix : 0);
   return share * Math.max(0, brightness);
 };
+
+/** How much each kind veils the far stars by its own light (fog hides them, water mostly does). */
+export const STAR_VEIL: Readonly<Record<string, number>> = { fog: 1, caustics: 0.8 };
+
+/** The veil over the far stars for this fade (0 for skies without one: the stars as they were). */
+export const starVeil = (fade: KindFade): number => {
+  const mix = Math.max(0, Math.min(1, fade.mix));
+  const of = (kind: number) => STAR_VEIL[SKY_KINDS[kind] ?? ''] ?? 0;
+  return fade.from === fade.to ? of(fade.to) : of(fade.from) * (1 - mix) + of(fade.to) * mix;
+};
