@@ -4,7 +4,7 @@
     float s = uFracture;
     vec4 crack = hash4(hash2u(tile, uint(uFractureSeed)));
     float dist = length((centre - epicentre) * vec2(1.0 / uAspect, 1.0));
-    a = s >= 0.0 ? clamp((s * 1.6 - crack.x * 0.6 - dist * 0.4 * (1.0 - s)) * 2.5, 0.0, 1.0) : 0.0;
+    a = s >= 0.0 ? clamp((s - crack.x * 0.8 - dist * 0.5 * (1.0 - s)) * 2.2, 0.0, 1.0) : 0.0;
     float travel = uMotion;
     float a2 = a * a;
     // Crumbling: the tile shrinks (to a speck, not nothing: dust) and turns as it goes.

@@ -284,12 +284,12 @@ export const islandOf = (x: number, y: number, dreamers: number, seed: number): 
   return (((i * 2 + j * 3 + offset) % k) + k) % k;
 };
 
-/** Interleaved: tile by tile, woven: blocks of three lattice rows run as weft, the next as warp. */
+/** Interleaved: woven tile by tile: squares of four lattice rows run as weft (threads two tiles wide), the next as warp. */
 export const weaveOf = (i: number, j: number, dreamers: number): number => {
   const k = Math.max(1, Math.floor(dreamers));
   if (k === 1) return 0;
-  const warp = (Math.floor(i / 3) + Math.floor(j / 3)) & 1;
-  const n = warp ? i : j;
+  const warp = (Math.floor(i / 4) + Math.floor(j / 4)) & 1;
+  const n = Math.floor((warp ? i : j) / 2);
   return ((n % k) + k) % k;
 };
 

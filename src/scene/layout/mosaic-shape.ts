@@ -37,8 +37,8 @@ export const SHAPE = {
   domeArc: 0.8,
   domeLift: 0.5,
   /** islands: the rafts' cell (mosaic units) and how far apart they drift (1 = touching). */
-  islandCell: 0.62,
-  islandSpread: 1.28,
+  islandCell: 0.8,
+  islandSpread: 1.24,
 } as const;
 
 /** The index of a shape in MOSAIC_SHAPES (the shader's SHAPE_FROM / SHAPE_TO). */
