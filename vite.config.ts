@@ -3,7 +3,12 @@ import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import glsl from 'vite-plugin-glsl';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serviceWorkerSource, splitBuild } from './scripts/service-worker.ts';
+import { PRESET_FILE_EVENT } from './src/inputs/preset-files/event.ts';
+import type { PresetFileMessage } from './src/inputs/preset-files/event.ts';
 
 /**
  * The production page's Content-Security-Policy: our own origin only, plus what the app needs —
@@ -44,10 +49,44 @@ const offlineServiceWorker = (): Plugin => ({
   },
 });
 
+/**
+ * Authoring live (npm start): a saved presets/*.json goes to the page as its text, on its own event,
+ * instead of as a module update. A JSON module accepts no update, so Vite would reload the page
+ * (the show lost) through the glob that imports it, and a broken file would only show Vite's overlay;
+ * as text the page checks it as an imported file is checked (JSON errors with line and column,
+ * schema problems with their paths) and revises the running show. DREAMSCAPE_PRESETS_DIR reads the
+ * preset files from a copy of the folder instead (the same file names: tests edit a copy, never presets/).
+ */
+const presetFiles = (folder = process.env.DREAMSCAPE_PRESETS_DIR): Plugin => {
+  const own = resolve(dirname(fileURLToPath(import.meta.url)), 'presets');
+  const dir = folder ? resolve(folder) : own;
+  const isPreset = (file: string) => dirname(file) === dir && file.endsWith('.json') && basename(file) !== 'schema.json';
+  return {
+    name: 'dreamscape-preset-files',
+    apply: 'serve',
+    configureServer: (server) => {
+      if (dir !== own) server.watcher.add(dir);
+    },
+    load: (id) => {
+      const file = id.split('?')[0]!;
+      if (dir === own || dirname(file) !== own || !file.endsWith('.json')) return null;
+      return readFileSync(join(dir, basename(file)), 'utf8');
+    },
+    async hotUpdate({ file, type, read }) {
+      if (this.environment.name !== 'client' || type === 'delete' || !isPreset(file)) return;
+      const message: PresetFileMessage = { file: `presets/${basename(file)}`, text: await read() };
+      this.environment.hot.send(PRESET_FILE_EVENT, message);
+      // A reload reads the file anew (the module read from a copy is not the file that changed).
+      for (const mod of this.environment.moduleGraph.getModulesByFile(join(own, basename(file))) ?? []) this.environment.moduleGraph.invalidateModule(mod);
+      return [];
+    },
+  };
+};
+
 // Shaders live in shaders/ as .vert/.frag/.glsl files; vite-plugin-glsl inlines them as strings
 // and resolves our `#include chunk.glsl;` lines (three's own `#include <common>` is left alone).
 export default defineConfig({
-  plugins: [react(), glsl({ include: ['**/*.glsl', '**/*.vert', '**/*.frag'], warnDuplicatedImports: false }), contentSecurityPolicy(), offlineServiceWorker()],
+  plugins: [react(), glsl({ include: ['**/*.glsl', '**/*.vert', '**/*.frag'], warnDuplicatedImports: false }), contentSecurityPolicy(), offlineServiceWorker(), presetFiles()],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

@@ -8,6 +8,7 @@ import type { MidiControl } from './midi/midi-module.ts';
 import type { TempoControl } from './tempo/tempo-module.ts';
 import { listenModule } from './listen/listen-module.ts';
 import type { ListenApi } from './listen/listen-module.ts';
+import { presetFilesModule } from './preset-files/preset-files-module.ts';
 
 /**
  * The performer's inputs beyond keys and panels: each is one module in src/inputs/ that turns what
@@ -47,6 +48,8 @@ export const startInputs = (runtime: Runtime, api: DreamscapeApi, options: Input
   stops.push(runtime.start(midi));
   const listen = listenModule(api, { engine: () => mappings.engine(), say: options.say });
   stops.push(runtime.start(listen));
+  // Authoring live: under the dev server a saved preset file revises the show (a build has no such input).
+  if (import.meta.hot) stops.push(runtime.start(presetFilesModule(api, { hot: import.meta.hot, say: options.say })));
   return {
     mappings: () => mappings.engine(),
     tempo: tempo.control,

@@ -16,3 +16,7 @@ for (const [file, mod] of Object.entries(files)) {
 
 export const bundledPresetIds = (): string[] => [...bundled.keys()].sort((a, b) => (a === DEFAULT_PRESET ? -1 : b === DEFAULT_PRESET ? 1 : a.localeCompare(b)));
 export const bundledPreset = (id: string): Preset | undefined => bundled.get(id);
+/** A preset file saved under the dev server (src/inputs/preset-files/): later loads of its id get the edit. */
+export const setBundledPreset = (preset: Preset): void => {
+  bundled.set(preset.id, preset);
+};
