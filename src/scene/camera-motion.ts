@@ -75,6 +75,8 @@ export interface MotionInput {
   reduced: boolean;
   /** distance / 12.5: scales today's drift. */
   k: number;
+  /** How much of the sideways wander a screen of this aspect takes: 1 down to CONTAIN_ASPECT, less on a narrower screen (an upright phone shows a third as much width). */
+  sway: number;
   depth: number;
   height: number;
   /** The mosaic's centre (world x). */
@@ -82,7 +84,7 @@ export interface MotionInput {
   actProgress: number;
   actIndex: number;
 }
-const input: MotionInput = { t: 0, seed: 0, amp: 1, reduced: false, k: 1, depth: 0.5, height: 0, centreX: 0, actProgress: 0, actIndex: 0 };
+const input: MotionInput = { t: 0, seed: 0, amp: 1, reduced: false, k: 1, sway: 1, depth: 0.5, height: 0, centreX: 0, actProgress: 0, actIndex: 0 };
 
 const phase = (seed: number, salt: number): number => unit(mix32(seed ^ salt)) * 6.2832;
 
@@ -99,11 +101,12 @@ const drift = (p: MotionPose, m: MotionInput): void => {
   const p2 = phase(m.seed, 0x7654321);
   const p3 = phase(m.seed, 0x0badf00d);
   const a = m.k * m.amp;
-  p.skyX = p.x = a * (1.3 * Math.sin(t * 0.043 + p1) + 0.35 * Math.sin(t * 0.11 + p2));
+  const across = a * m.sway;
+  p.skyX = p.x = across * (1.3 * Math.sin(t * 0.043 + p1) + 0.35 * Math.sin(t * 0.11 + p2));
   p.skyY = a * (0.55 * Math.sin(t * 0.037 + p2) + 0.2 * Math.sin(t * 0.09 + p3)) - 0.25 * m.k;
   p.y = p.skyY + m.height;
   p.z = 12.6 * m.k - 1.4 * m.depth * m.k + a * 0.7 * Math.sin(t * 0.029 + p3);
-  p.lookX = a * 0.35 * Math.sin(t * 0.031 + p3);
+  p.lookX = across * 0.35 * Math.sin(t * 0.031 + p3);
   p.lookY = a * 0.2 * Math.sin(t * 0.027 + p1) + m.height;
   p.lookZ = 0;
   p.roll = m.amp * 0.025 * Math.sin(t * 0.021 + p2);
@@ -151,8 +154,8 @@ const dolly = (p: MotionPose, m: MotionInput): void => {
   const r = restDistance(m);
   const bow = Math.sin(Math.PI * e);
   const breathe = m.k * m.amp * 0.15;
-  const arc = side * 0.28 * r * travel * bow;
-  p.skyX = arc + breathe * Math.sin(m.t * 0.05 + phase(m.seed, 0x1234567));
+  const arc = side * 0.28 * r * travel * bow * m.sway;
+  p.skyX = arc + breathe * m.sway * Math.sin(m.t * 0.05 + phase(m.seed, 0x1234567));
   p.x = m.centreX + p.skyX;
   p.z = r * (1 + travel * (0.25 - 0.55 * e));
   p.skyY = 0.05 * r * travel * bow + breathe * Math.sin(m.t * 0.041 + phase(m.seed, 0x0badf00d)) - 0.25 * m.k;
@@ -280,6 +283,7 @@ export const updateCameraPose = (f: SceneFrame, aspect: number): void => {
   m.reduced = f.reducedMotion;
   m.amp = f.reducedMotion ? REDUCED_AMPLITUDE : 1;
   m.k = l.cameraDistance / DEFAULT_DISTANCE;
+  m.sway = Math.min(1, Math.max(0.05, aspect) / CONTAIN_ASPECT);
   m.depth = f.depth;
   m.height = l.cameraHeight;
   m.centreX = mosaicPlacement(l, placement).x;

@@ -264,6 +264,27 @@ describe('the framing follows the screen', () => {
     expect(old.area).toBeLessThan(0.5 * block.area);
   });
 
+  it('on an upright phone the wander sideways is narrower, so the mosaic stays in the middle of the screen', () => {
+    /** Where the mosaic's centre is on the screen across (-1..1 from the middle), the drift wandering for 10 minutes. */
+    const widest = (aspect: number, name: 'drift' | 'dolly') => {
+      let most = 0;
+      for (let t = 0; t < 600; t += 1.5) {
+        const p = poseAt(
+          frameAt(t, 11, (f) => {
+            f.layers.cameraMotion.from = f.layers.cameraMotion.to = motion(name);
+            f.layers.actProgress = (t % 100) / 100;
+          }),
+          aspect,
+        );
+        const off = Math.atan2(-p.x, p.z) - Math.atan2(p.lookX - p.x, p.z);
+        most = Math.max(most, Math.abs(Math.tan(off) / (Math.tan((p.fov * Math.PI) / 360) * aspect)));
+      }
+      return most;
+    };
+    expect(widest(portrait, 'drift')).toBeLessThan(widest(landscape, 'drift') * 1.3);
+    expect(widest(portrait, 'dolly')).toBeLessThan(widest(landscape, 'dolly') * 1.3);
+  });
+
   it('with each shape\'s extent following the screen, the mosaic fills both screens (every shape, moved and scaled too)', () => {
     setExtentOf(followingExtent);
     for (const shape of MOSAIC_SHAPES)
