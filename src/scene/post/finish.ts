@@ -15,7 +15,7 @@ export const VIGNETTE_SCALE = 1.6;
 /** The grain's amplitude (display-gamma units, peak to peak) at grain 1. */
 export const GRAIN_MAX = 0.11;
 /** How far red and blue part at chroma 1, as a fraction of the distance from the centre. */
-export const CHROMA_MAX = 0.014;
+export const CHROMA_MAX = 0.009;
 /** Grain changes this many times a dream-second (like film, whatever the frame rate). */
 export const GRAIN_RATE = 24;
 /** Below this bloom strength the bloom's passes are not drawn at all. */
