@@ -26,6 +26,8 @@ uniform vec4 uDreamers[MAX_DREAMERS];
 uniform float uVisible[MAX_DREAMERS];
 // This variant's share of the picture (a style cross-fade) times the threads' brightness.
 uniform float uGain;
+// The mosaic's half-width and half-height (radial, knot and lace fit it).
+uniform vec2 uReach;
 uniform float uRouteMix;
 // How far the rivers have flowed (integrated in JS: arousal speeds them without jumps).
 uniform float uFlow;
@@ -79,8 +81,8 @@ vec3 radialPoint(float u, float k, vec4 hk, float t) {
   float inward = 1.0 - u;
   float angle = 6.2832 * (k + 0.5 + 0.35 * (hk.w - 0.5)) / max(uCount, 1.0) + 0.4;
   angle += (0.5 + 2.4 * pull) * u * u + 0.3 * inward * sin(u * (3.0 + 2.0 * hk.x) + t * 0.11 + hk.y * 6.2832);
-  float r = uSpan * 0.95 * inward * (1.0 - 0.12 * sin(u * 5.0 + t * 0.09 + hk.z * 6.2832) * (1.0 - pull));
-  vec3 p = vec3(cos(angle) * r, sin(angle) * r * 0.62, 0.9 + 1.6 * hk.z * inward + 0.7 * u);
+  float r = inward * (1.0 - 0.12 * sin(u * 5.0 + t * 0.09 + hk.z * 6.2832) * (1.0 - pull));
+  vec3 p = vec3(cos(angle) * r * uReach.x * 1.57, sin(angle) * r * uReach.y * 1.5, 0.9 + 1.6 * hk.z * inward + 0.7 * u);
   p.z += 0.25 * sin(u * 7.0 + t * 0.13 + hk.x * 6.2832) * inward;
   return p;
 }
@@ -100,7 +102,7 @@ vec3 knotPoint(float u, float k, vec4 hk, float t) {
   vec3 trefoil = vec3(sin(phi) + 2.0 * sin(2.0 * phi), cos(phi) - 2.0 * cos(2.0 * phi), -sin(3.0 * phi));
   vec3 tail = vec3(x, 0.3 * sin(x * 0.4 + t * 0.1), 1.6);
   float inKnot = exp(-s * s * 6.0);
-  vec3 knotted = mix(tail, vec3(0.0, 0.0, 1.6) + trefoil * vec3(0.78, 0.78, 0.45), inKnot);
+  vec3 knotted = mix(tail, vec3(0.0, 0.0, 1.6) + trefoil * vec3(0.22 * uReach.y, 0.22 * uReach.y, 0.45), inKnot);
   float pull = smoothstep(0.1, 0.95, uUnity);
   return mix(own, knotted, pull);
 }
@@ -136,11 +138,15 @@ vec3 laceNode(float k, vec4 hk, float t, int route) {
   vec3 p;
   if (route == 0) {
     float lane = n > 1.0 ? (k + 0.5) / n * 2.0 - 1.0 : 0.0;
-    p = vec3(lane * 5.6 + 0.6 * (hk.x - 0.5), (hk.y - 0.5) * 4.6 * (1.0 - 0.5 * pull), 1.2 + 1.2 * hk.z);
+    // Spread along the mosaic's longer side (across a landscape screen, down an upright one).
+    float major = max(uReach.x, uReach.y);
+    float minor = min(uReach.x, uReach.y);
+    vec2 spread = vec2(lane * major * 1.03 + 0.6 * (hk.x - 0.5), (hk.y - 0.5) * minor * 1.31 * (1.0 - 0.5 * pull));
+    p = vec3(uReach.x >= uReach.y ? spread : spread.yx, 1.2 + 1.2 * hk.z);
   } else {
     float angle = 6.2832 * (k + 0.5 + 0.3 * (hk.w - 0.5)) / n + 0.4;
     float r = route == 1 ? 1.0 - 0.35 * hk.x : (1.0 - 0.85 * pull) * (0.7 + 0.3 * hk.x);
-    p = vec3(cos(angle) * r * 5.4, sin(angle) * r * 3.2, 1.2 + 1.2 * hk.z);
+    p = vec3(cos(angle) * r * uReach.x, sin(angle) * r * uReach.y * 0.91, 1.2 + 1.2 * hk.z);
   }
   p.xy += 0.3 * vec2(sin(t * (0.07 + 0.05 * hk.y) + hk.z * 6.2832), cos(t * (0.06 + 0.05 * hk.x) + hk.w * 6.2832));
   return p;

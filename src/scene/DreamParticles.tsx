@@ -121,8 +121,8 @@ const updateShared = (kit: ParticleKit, f: SceneFrame, camera: PerspectiveCamera
 };
 
 /** Show `mesh` as `kind` with this share of the picture; `none`, nothing shown or no share: hidden (no draw call). */
-const place = (mesh: Mesh, kit: ParticleKit, kind: number, amount: number, gain: number): void => {
-  const count = visibleParticles(kind, amount);
+const place = (mesh: Mesh, kit: ParticleKit, kind: number, amount: number, aspect: number, gain: number): void => {
+  const count = visibleParticles(kind, amount, aspect);
   mesh.visible = kind > 0 && count > 0 && gain > 0;
   if (!mesh.visible) return;
   const m = kit.kind(kind);
@@ -166,8 +166,9 @@ export const DreamParticles = ({ runtime }: { runtime: SceneRuntime }) => {
       return;
     }
     updateShared(kit, f, state.camera as PerspectiveCamera, state.size.width, state.size.height);
-    place(main, kit, p.to, l.particleAmount, w);
-    place(fading, kit, crossing ? p.from : 0, l.particleAmount, 1 - w);
+    const aspect = kit.shared.uAspect.value;
+    place(main, kit, p.to, l.particleAmount, aspect, w);
+    place(fading, kit, crossing ? p.from : 0, l.particleAmount, aspect, 1 - w);
   }, FRAME_PRIORITY.update);
   return <primitive object={group} />;
 };

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { BufferAttribute, BufferGeometry, DoubleSide, Group, Mesh, Sphere, Uniform, Vector3, Vector4 } from 'three';
+import { BufferAttribute, BufferGeometry, DoubleSide, Group, Mesh, Sphere, Uniform, Vector2, Vector3, Vector4 } from 'three';
 import threadVert from '../../shaders/thread.vert';
 import threadFrag from '../../shaders/thread.frag';
 import { buildStyleArrays } from './layout/thread-geometry.ts';
@@ -9,12 +9,12 @@ import { MAX_DREAMERS } from './scene-frame.ts';
 import type { SceneFrame } from './scene-frame.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
-import { MOSAIC_SCALE } from './DreamMosaic.tsx';
-import { THREAD_STYLES } from '../model/index.ts';
+import { MOSAIC_SCALE, mosaicExtent, mosaicPlacement } from './layout/mosaic-shape.ts';
+import type { MosaicPlacement } from './layout/mosaic-shape.ts';
+import { MOSAIC_SHAPES, THREAD_STYLES } from '../model/index.ts';
 import { Flow, crossFadeWeight, flowRate } from './layout/particles.ts';
 
-/** World units of one mosaic height (scene.mosaic.x/y are in mosaic heights). */
-const MOSAIC_HEIGHT = 2 * MOSAIC_SCALE;
+const placement: MosaicPlacement = { x: 0, y: 0, scale: MOSAIC_SCALE };
 
 const createThreadUniforms = () => ({
   uTime: new Uniform(0),
@@ -25,6 +25,8 @@ const createThreadUniforms = () => ({
   uMotion: new Uniform(1),
   uDreamers: new Uniform(Array.from({ length: MAX_DREAMERS }, () => new Vector4())),
   uVisible: new Uniform(new Array<number>(MAX_DREAMERS).fill(0)),
+  // The mosaic's half-width and half-height (world units at scale 1): radial, knot and lace fit it.
+  uReach: new Uniform(new Vector2(1.55 * MOSAIC_SCALE, MOSAIC_SCALE)),
   uRouteMix: new Uniform(1),
   uFlow: new Uniform(0),
   uArousal: new Uniform(0.3),
@@ -69,6 +71,8 @@ class ThreadKit {
   private readonly variants = new Map<number, ThreadVariant>();
   private readonly geometries: Array<BufferGeometry | undefined> = [];
   private count = -1;
+  private reachShape = -1;
+  private reachAspect = 0;
   readonly flow = new Flow();
 
   variant(style: number, from: number, to: number): ThreadVariant {
@@ -97,6 +101,15 @@ class ThreadKit {
   private disposeGeometries(): void {
     for (const g of this.geometries) g?.dispose();
     this.geometries.length = 0;
+  }
+
+  /** Fit the routes to the mosaic's shape on this screen (worked out only when either changes). */
+  reach(shape: number, screenAspect: number): void {
+    if (shape === this.reachShape && screenAspect === this.reachAspect) return;
+    this.reachShape = shape;
+    this.reachAspect = screenAspect;
+    const e = mosaicExtent(MOSAIC_SHAPES[shape] ?? 'block', screenAspect);
+    this.shared.uReach.value.set(Math.min(12, Math.max(1, e.halfWidth)), Math.min(8, Math.max(1, e.halfHeight)));
   }
 
   dispose(): void {
@@ -158,11 +171,12 @@ export const DreamThreads = ({ runtime }: { runtime: SceneRuntime }) => {
     return { group, main, fading, kit };
   }, []);
   useEffect(() => () => kit.dispose(), [kit]);
-  useFrame(() => {
+  useFrame((state) => {
     const f = runtime.frame;
     const l = f.layers;
     const count = Math.min(MAX_DREAMERS, f.dreamerCount);
     updateShared(kit, f);
+    kit.reach(l.shape.to, state.size.width / Math.max(1, state.size.height));
     const route = l.threadRouting;
     const routeFrom = route.mix >= 1 ? route.to : route.from;
     const style = l.threadStyle;
@@ -171,8 +185,10 @@ export const DreamThreads = ({ runtime }: { runtime: SceneRuntime }) => {
     const brightness = l.threadBrightness;
     place(main, kit, style.to, count, routeFrom, route.to, brightness === 1 && w === 1 ? 1 : brightness * w);
     place(fading, kit, style.from, crossing ? count : 0, routeFrom, route.to, brightness * (1 - w));
-    group.position.set(l.mosaicX * MOSAIC_HEIGHT, l.mosaicY * MOSAIC_HEIGHT, 0);
-    group.scale.setScalar(l.mosaicScale);
+    // The threads stand where the mosaic stands, at its size.
+    mosaicPlacement(l, placement);
+    group.position.set(placement.x, placement.y, 0);
+    group.scale.setScalar(placement.scale / MOSAIC_SCALE);
   }, FRAME_PRIORITY.update);
   return <primitive object={group} />;
 };

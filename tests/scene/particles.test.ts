@@ -66,3 +66,14 @@ describe('particles', () => {
     expect(crossFadeWeight(-1)).toBe(0);
   });
 });
+
+describe('particles on other screens', () => {
+  it('a phone held upright shows fewer (the air as thick as on a projector), a wide screen more, never past the geometry', () => {
+    const dust = PARTICLE_KINDS.indexOf('dust');
+    const landscape = visibleParticles(dust, 1, 16 / 9);
+    const portrait = visibleParticles(dust, 1, 390 / 844);
+    expect(portrait / landscape).toBeCloseTo(390 / 844 / (16 / 9), 5);
+    expect(visibleParticles(PARTICLE_KINDS.indexOf('rain'), 1, 4)).toBeLessThanOrEqual(MAX_PARTICLES);
+    expect(visibleParticles(dust, 1, Number.NaN)).toBe(landscape);
+  });
+});

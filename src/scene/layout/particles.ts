@@ -22,12 +22,20 @@ export const PARTICLE_COUNTS: Readonly<Record<(typeof PARTICLE_KINDS)[number], n
 /** Kinds drawn "over" (they hide a little of what is behind them) rather than as added light. */
 export const OPAQUE_PARTICLE_KINDS: ReadonlySet<string> = new Set(['ash', 'petals']);
 
-/** Particles a kind shows at an amount (0..1): fractional, so the last one fades in smoothly. */
-export const visibleParticles = (kind: number, amount: number): number => {
+/** The screen shape the kinds' counts are designed for (wider screens show more, narrower fewer). */
+export const DESIGN_ASPECT = 16 / 9;
+
+/**
+ * Particles a kind shows at an amount (0..1) on a screen of this aspect (width / height):
+ * fractional, so the last one fades in smoothly. Particles are sized by the screen's height, so
+ * the count follows the screen's width to keep the air equally thick on a phone held upright.
+ */
+export const visibleParticles = (kind: number, amount: number, aspect = DESIGN_ASPECT): number => {
   const name = PARTICLE_KINDS[kind];
   if (!name) return 0;
   const a = Math.min(1, Math.max(0, Number.isFinite(amount) ? amount : 0));
-  return Math.min(MAX_PARTICLES, PARTICLE_COUNTS[name] * a);
+  const wide = Math.min(2, Math.max(0.2, Number.isFinite(aspect) ? aspect / DESIGN_ASPECT : 1));
+  return Math.min(MAX_PARTICLES, PARTICLE_COUNTS[name] * a * wide);
 };
 
 /**
