@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import glsl from 'vite-plugin-glsl';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceWorkerSource, splitBuild } from './scripts/service-worker.ts';
@@ -61,6 +62,8 @@ const presetFiles = (folder = process.env.DREAMSCAPE_PRESETS_DIR): Plugin => {
   const own = resolve(dirname(fileURLToPath(import.meta.url)), 'presets');
   const dir = folder ? resolve(folder) : own;
   const isPreset = (file: string) => dirname(file) === dir && file.endsWith('.json') && basename(file) !== 'schema.json';
+  /** Per file, the text last sent. */
+  const sent = new Map<string, string>();
   return {
     name: 'dreamscape-preset-files',
     apply: 'serve',
@@ -74,8 +77,18 @@ const presetFiles = (folder = process.env.DREAMSCAPE_PRESETS_DIR): Plugin => {
     },
     async hotUpdate({ file, type, read }) {
       if (this.environment.name !== 'client' || type === 'delete' || !isPreset(file)) return;
-      const message: PresetFileMessage = { file: `presets/${basename(file)}`, text: await read() };
-      this.environment.hot.send(PRESET_FILE_EVENT, message);
+      const { hot } = this.environment;
+      const send = (text: string) => {
+        sent.set(file, text);
+        const message: PresetFileMessage = { file: `presets/${basename(file)}`, text };
+        hot.send(PRESET_FILE_EVENT, message);
+      };
+      send(await read());
+      // The watcher drops a change that follows another within 50 ms (chokidar's throttle): an
+      // editor that truncates, then writes, or two quick saves, would leave the page with the first.
+      setTimeout(() => {
+        readFile(file, 'utf8').then((text) => text !== sent.get(file) && send(text), () => undefined);
+      }, 120);
       // A reload reads the file anew (the module read from a copy is not the file that changed).
       for (const mod of this.environment.moduleGraph.getModulesByFile(join(own, basename(file))) ?? []) this.environment.moduleGraph.invalidateModule(mod);
       return [];

@@ -35,6 +35,7 @@ interface Seen {
   clock: number;
   depth: number;
   glow: string;
+  sky: string;
   actDepth: unknown;
   morphTo: unknown;
   title: string;
@@ -43,7 +44,7 @@ interface Seen {
 const seen = (page: Page): Promise<Seen> =>
   page.evaluate(`(() => {
     const s = window.dreamscape.state();
-    return { act: s.show.index, elapsed: s.show.elapsed, clock: s.clock, depth: s.depth, glow: s.palette.glow,
+    return { act: s.show.index, elapsed: s.show.elapsed, clock: s.clock, depth: s.depth, glow: s.palette.glow, sky: s.scene.sky.kind,
       actDepth: s.acts[s.show.index].values.depth, morphTo: s.morph ? s.morph.to.depth : null, title: s.title };
   })()`);
 
@@ -66,7 +67,12 @@ describe('authoring live: a preset file saved under the dev server', () => {
   let page: Page;
   const errors: string[] = [];
   const sent: number[] = [];
+  const watched: number[] = [];
   const copy = () => join(dir, 'dream-temple.json');
+  /** DREAMSCAPE_HMR_SHOTS=<folder>: screenshots to look at (before and after an edit, the problems shown). */
+  const shot = async (name: string) => {
+    if (process.env.DREAMSCAPE_HMR_SHOTS) await page.screenshot({ path: join(process.env.DREAMSCAPE_HMR_SHOTS, `hmr-${name}.png`) });
+  };
   const original = () => JSON.parse(readFileSync(join(root, FILE), 'utf8')) as { acts: { values?: Record<string, unknown> }[]; palette?: Record<string, string>; title?: string };
   /** Save the copy as an editor does (truncate and write) and note when; resolves to the time the page changed. */
   const save = async (text: string): Promise<{ wrote: number; sent: number; received: number; changed: number }> => {
@@ -81,7 +87,9 @@ describe('authoring live: a preset file saved under the dev server', () => {
     const before = await page.evaluate<number>('window.dreamscape.presetFiles.last()?.received ?? 0');
     const wrote = Date.now();
     writeFileSync(copy(), text);
-    const last = await within(3000, () => page.evaluate<{ received: number; outcome: string } | null>('window.dreamscape.presetFiles.last()'), (l) => l !== null && l.received !== before);
+    const last = await within(3000, () => page.evaluate<{ received: number; outcome: string } | null>('window.dreamscape.presetFiles.last()'), (l) => l !== null && l.received !== before).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}; wrote at ${wrote}, the server saw changes at ${watched.slice(-3).join(', ')} and sent at ${sent.slice(-3).join(', ')}`);
+    });
     const changed = await page.evaluate<number>('window.__hmr.changed');
     return { wrote, sent: sent.at(-1) ?? 0, received: last!.received, changed };
   };
@@ -104,6 +112,9 @@ describe('authoring live: a preset file saved under the dev server', () => {
       // When the server sent each saved file: the save's time splits into the server's and the page's.
       const hot = server.environments.client.hot as unknown as { send: (...a: unknown[]) => void };
       const send = hot.send.bind(hot);
+      server.watcher.on('change', (f) => {
+        if (f.startsWith(dir)) watched.push(Date.now());
+      });
       hot.send = (...a: unknown[]) => {
         if (a[0] === PRESET_FILE_EVENT) sent.push(Date.now());
         send(...a);
@@ -113,7 +124,8 @@ describe('authoring live: a preset file saved under the dev server', () => {
     }
     browser = await launch();
     page = await (await browser.newContext()).newPage();
-    await page.setViewportSize({ width: 640, height: 360 });
+    // Small and quick; with screenshots asked for, large enough to see.
+    await page.setViewportSize(process.env.DREAMSCAPE_HMR_SHOTS ? { width: 1280, height: 720 } : { width: 640, height: 360 });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
@@ -137,8 +149,12 @@ describe('authoring live: a preset file saved under the dev server', () => {
     const before = await seen(page);
     expect(before.act).toBe(1);
     const p = original();
-    p.acts[1]!.values = { ...p.acts[1]!.values, depth: 0.12 };
+    // This act's depth and sky, and the preset's glow (no act sets it).
+    const sky = before.sky === 'aurora' ? 'fog' : 'aurora';
+    const scene = (p.acts[1]!.values?.scene ?? {}) as Record<string, Record<string, unknown>>;
+    p.acts[1]!.values = { ...p.acts[1]!.values, depth: 0.12, scene: { ...scene, sky: { ...scene.sky, kind: sky } } };
     p.palette = { ...p.palette, glow: '#ff4000' };
+    await shot('before');
     const t = await save(JSON.stringify(p, null, 2));
     expect(t.changed).toBeGreaterThan(0);
     const after = await seen(page);
@@ -148,8 +164,10 @@ describe('authoring live: a preset file saved under the dev server', () => {
     expect(after.clock).toBeGreaterThan(before.clock);
     expect(after.elapsed).toBeGreaterThan(before.elapsed);
     expect(after.elapsed - before.elapsed).toBeCloseTo(after.clock - before.clock, 6);
-    const settled = await within(4000, () => seen(page), (s) => Math.abs(s.depth - 0.12) < 1e-6 && s.glow === '#ff4000');
+    const settled = await within(4000, () => seen(page), (s) => Math.abs(s.depth - 0.12) < 1e-6 && s.glow === '#ff4000' && s.sky === sky);
     expect(settled.act).toBe(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    await shot('after');
     const saves = [t];
     // More saves, for figures: each a new depth for this act.
     for (const depth of [0.3, 0.45, 0.2, 0.6, 0.35, 0.5]) {
@@ -187,6 +205,7 @@ describe('authoring live: a preset file saved under the dev server', () => {
     expect(text).toContain(FILE);
     expect(text).toContain('$.acts[2].values.mood.arousl');
     expect(text).toContain('unknown key "arousl"');
+    await shot('problems');
     // The dream went on, unchanged but for time.
     await new Promise((r) => setTimeout(r, 1000));
     const during = await seen(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logStateAt, parseAction, reduce, tick, validatePreset, validateShowLogText } from '../../src/model/index.ts';
+import { getParam, logStateAt, parseAction, reduce, tick, validatePreset, validateShowLogText } from '../../src/model/index.ts';
 import type { DreamState, Preset, PresetInput } from '../../src/model/index.ts';
 import { REVISE_SECONDS } from '../../src/model/revise.ts';
 import { createRecorder } from '../../src/log/recorder.ts';
@@ -64,6 +64,17 @@ describe('revise: an edit of the playing preset', () => {
     expect(done.show.index).toBe(1);
     expect(done.show.elapsed).toBeCloseTo(s.show.elapsed + REVISE_SECONDS + 0.1, 9);
     expect(done.clock).toBeCloseTo(s.clock + REVISE_SECONDS + 0.1, 9);
+  });
+
+  it('changes a scene kind as a morph changes it: at the midpoint, the picture cross-fading', () => {
+    const s = inClimax();
+    const preset = edited((p) => {
+      p.scene = { sky: { kind: 'aurora' } };
+    });
+    const r = reduce(s, { type: 'revise', preset, seconds: REVISE_SECONDS });
+    expect(getParam(r, 'scene.sky.kind')).toBe(getParam(s, 'scene.sky.kind'));
+    expect(getParam(go(r, REVISE_SECONDS * 0.4), 'scene.sky.kind')).toBe(getParam(s, 'scene.sky.kind'));
+    expect(getParam(go(r, REVISE_SECONDS * 0.6), 'scene.sky.kind')).toBe('aurora');
   });
 
   it('replaces the acts and their events in place: passed events stay fired, new ones fire on time', () => {
