@@ -70,7 +70,7 @@ export const V1_SCENE = {
   threads: { style: 'ribbons', routing: 'across', brightness: 1 },
   particles: { kind: 'none', amount: 0.5 },
   camera: { distance: 12.5, height: 0, tilt: 0, fov: 38, motion: 'drift', speed: 0.5 },
-  finish: { vignette: 0.5, grain: 0.3, chroma: 0.2, bloom: 1 },
+  finish: { vignette: 0.5, grain: 0, chroma: 0, bloom: 1 },
 } as const;
 
 /** MIGRATIONS[n] turns a version-n preset into version n+1. Format 1 is the first published one. */

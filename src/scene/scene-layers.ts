@@ -82,8 +82,8 @@ export const createSceneLayers = (): SceneLayers => ({
   actProgress: 0,
   actIndex: 0,
   vignette: 0.5,
-  grain: 0.3,
-  chroma: 0.2,
+  grain: 0,
+  chroma: 0,
   bloom: 1,
 });
 

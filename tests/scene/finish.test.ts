@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOOM_OFF, CHROMA_REST, createFinishValues, finishValues, GRAIN_RATE, GRAIN_REST, grainStep, VIGNETTE_SCALE } from '../../src/scene/post/finish.ts';
+import { BLOOM_OFF, createFinishValues, finishValues, GRAIN_RATE, grainStep, VIGNETTE_SCALE } from '../../src/scene/post/finish.ts';
 import { createSceneLayers } from '../../src/scene/scene-layers.ts';
 import { PARAMS } from '../../src/model/param-table.ts';
 
@@ -29,14 +29,13 @@ describe('the finish', () => {
     expect(0.5 * VIGNETTE_SCALE).toBe(0.8);
   });
 
-  it('grain and chroma start above their rest values and grow to their most at 1', () => {
+  it('grain and chroma are none at 0 (the defaults) and grow to their most at 1', () => {
     const l = createSceneLayers();
     const v = createFinishValues();
-    const grains = [0, GRAIN_REST, 0.5, 0.8, 1].map((g) => finishValues({ ...l, grain: g }, v).grain);
+    const grains = [0, 0.3, 0.5, 0.8, 1].map((g) => finishValues({ ...l, grain: g }, v).grain);
     expect(grains[0]).toBe(0);
-    expect(grains[1]).toBe(0);
-    for (let i = 2; i < grains.length; i++) expect(grains[i]!).toBeGreaterThan(grains[i - 1]!);
-    expect(finishValues({ ...l, chroma: CHROMA_REST }, v).chroma).toBe(0);
+    for (let i = 1; i < grains.length; i++) expect(grains[i]!).toBeGreaterThan(grains[i - 1]!);
+    expect(finishValues({ ...l, chroma: 0 }, v).chroma).toBe(0);
     expect(finishValues({ ...l, chroma: 1 }, v).chroma).toBeGreaterThan(0);
     expect(finishValues({ ...l, chroma: 1 }, v).compiled).toBe(true);
     expect(finishValues({ ...l, bloom: BLOOM_OFF / 2 }, v).bloom).toBe(0);

@@ -40,7 +40,7 @@ describe('the scene frame’s layers', () => {
     s = reduce(s, { type: 'set', path: 'scene.finish.grain', value: 1 });
     expect(updateSceneLayers(l, s, 0.1, false, false)).toBe(false);
     expect(l.sky).toMatchObject({ from: 0, to: 4 });
-    expect(l.grain).toBeCloseTo(0.3 + 0.08);
+    expect(l.grain).toBeCloseTo(0.08);
     s = { ...s, show: { ...s.show, elapsed: 5 } };
     updateSceneLayers(l, s, 0.1, false, false);
     expect(l.actProgress).toBeCloseTo(0.25);

@@ -3,13 +3,10 @@
  *
  * Today's picture (version-1 presets) has a vignette of 0.8 at the rim (1 - |p|² · 0.8, p from
  * the centre in picture units) and a bloom of the strength the frame asks for, and no grain and
- * no chromatic split outside the glitch. The table's defaults (vignette 0.5, grain 0.3, chroma
- * 0.2, bloom 1) give exactly that picture: grain and chroma start above their defaults.
+ * no chromatic split outside the glitch. The table's defaults (vignette 0.5, grain 0, chroma 0,
+ * bloom 1) give exactly that picture.
  */
 
-/** Grain and chroma below these values draw nothing (the table's defaults: today's picture has neither). */
-export const GRAIN_REST = 0.3;
-export const CHROMA_REST = 0.2;
 /** The vignette's darkening at |p|² = 1 per unit of scene.finish.vignette (0.5 → today's 0.8). */
 export const VIGNETTE_SCALE = 1.6;
 /** The grain's amplitude (display-gamma units, peak to peak) at grain 1. */
@@ -41,13 +38,13 @@ export interface FinishValues {
   compiled: boolean;
 }
 
-const above = (value: number, rest: number): number => (value > rest ? Math.min(1, (value - rest) / (1 - rest)) : 0);
+const unit = (value: number): number => Math.min(1, Math.max(0, value));
 
 /** The composite's finish uniforms from the layers' (guarded) finish values, written into `out`. */
 export const finishValues = (l: FinishLayers, out: FinishValues): FinishValues => {
   out.vignette = Math.max(0, l.vignette) * VIGNETTE_SCALE;
-  out.grain = above(l.grain, GRAIN_REST) * GRAIN_MAX;
-  out.chroma = above(l.chroma, CHROMA_REST) * CHROMA_MAX;
+  out.grain = unit(l.grain) * GRAIN_MAX;
+  out.chroma = unit(l.chroma) * CHROMA_MAX;
   out.bloom = l.bloom > BLOOM_OFF ? l.bloom : 0;
   out.compiled = out.grain > 0 || out.chroma > 0;
   return out;
