@@ -7,9 +7,10 @@ import { buildStyleArrays } from './layout/thread-geometry.ts';
 import { ADD_LIGHT_KEEP_ALPHA, DreamShaderMaterial, copyDreamers, seedUniform } from './materials.ts';
 import { MAX_DREAMERS } from './scene-frame.ts';
 import type { SceneFrame } from './scene-frame.ts';
+import type { KindFade } from './scene-layers.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
-import { MOSAIC_SCALE, mosaicExtent, mosaicPlacement } from './layout/mosaic-shape.ts';
+import { MOSAIC_SCALE, SHAPE, mosaicAspect, mosaicExtent, mosaicPlacement, surfacePoint } from './layout/mosaic-shape.ts';
 import type { MosaicPlacement } from './layout/mosaic-shape.ts';
 import { MOSAIC_SHAPES, THREAD_STYLES } from '../model/index.ts';
 import { Flow, crossFadeWeight, flowRate } from './layout/particles.ts';
@@ -73,6 +74,10 @@ class ThreadKit {
   private count = -1;
   private reachShape = -1;
   private reachAspect = 0;
+  /** Per shape, the centre of its surface (mosaic units): the threads hang there. */
+  private readonly centres = new Float32Array(MOSAIC_SHAPES.length * 3);
+  private centresAspect = 0;
+  readonly centre = new Vector3();
   readonly flow = new Flow();
 
   variant(style: number, from: number, to: number): ThreadVariant {
@@ -110,6 +115,30 @@ class ThreadKit {
     this.reachAspect = screenAspect;
     const e = mosaicExtent(MOSAIC_SHAPES[shape] ?? 'block', screenAspect);
     this.shared.uReach.value.set(Math.min(12, Math.max(1, e.halfWidth)), Math.min(8, Math.max(1, e.halfHeight)));
+  }
+
+  /**
+   * Where the threads hang in the mosaic's frame: its surface's centre (the window's plane: 0; a
+   * sphere's near pole; a vault's far wall), so a shape that comes toward the camera does not hide
+   * them. Over a floor they stand upright at its centre, as light over the sleepers.
+   */
+  hang(shape: KindFade, screenAspect: number): Vector3 {
+    if (screenAspect !== this.centresAspect) {
+      this.centresAspect = screenAspect;
+      const aspect = mosaicAspect(screenAspect);
+      MOSAIC_SHAPES.forEach((name, i) => {
+        // A vault is seen from inside: the threads hang before its far wall, where the eye meets it.
+        const p: [number, number, number] = name === 'dome' ? [0, 0, SHAPE.domeCentreZ - SHAPE.domeRadius] : surfacePoint(name, 0, 0, aspect);
+        this.centres[i * 3] = p[0];
+        this.centres[i * 3 + 1] = name === 'floor' ? 0 : p[1];
+        this.centres[i * 3 + 2] = name === 'floor' ? 0 : p[2];
+      });
+    }
+    const c = this.centres;
+    const a = shape.from * 3;
+    const b = shape.to * 3;
+    const m = shape.from === shape.to ? 1 : shape.mix;
+    return this.centre.set(c[a]! + (c[b]! - c[a]!) * m, c[a + 1]! + (c[b + 1]! - c[a + 1]!) * m, c[a + 2]! + (c[b + 2]! - c[a + 2]!) * m);
   }
 
   dispose(): void {
@@ -176,7 +205,8 @@ export const DreamThreads = ({ runtime }: { runtime: SceneRuntime }) => {
     const l = f.layers;
     const count = Math.min(MAX_DREAMERS, f.dreamerCount);
     updateShared(kit, f);
-    kit.reach(l.shape.to, state.size.width / Math.max(1, state.size.height));
+    const screenAspect = state.size.width / Math.max(1, state.size.height);
+    kit.reach(l.shape.to, screenAspect);
     const route = l.threadRouting;
     const routeFrom = route.mix >= 1 ? route.to : route.from;
     const style = l.threadStyle;
@@ -187,7 +217,8 @@ export const DreamThreads = ({ runtime }: { runtime: SceneRuntime }) => {
     place(fading, kit, style.from, crossing ? count : 0, routeFrom, route.to, brightness * (1 - w));
     // The threads stand where the mosaic stands, at its size.
     mosaicPlacement(l, placement);
-    group.position.set(placement.x, placement.y, 0);
+    const hang = kit.hang(l.shape, screenAspect);
+    group.position.set(placement.x + hang.x * placement.scale, placement.y + hang.y * placement.scale, hang.z * placement.scale);
     group.scale.setScalar(placement.scale / MOSAIC_SCALE);
   }, FRAME_PRIORITY.update);
   return <primitive object={group} />;
