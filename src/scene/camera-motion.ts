@@ -81,10 +81,12 @@ export interface MotionInput {
   height: number;
   /** The mosaic's centre (world x). */
   centreX: number;
+  /** How much the mosaic is a vault seen from inside (the dome: 1), where an orbit is a small gyre under it. */
+  vault: number;
   actProgress: number;
   actIndex: number;
 }
-const input: MotionInput = { t: 0, seed: 0, amp: 1, reduced: false, k: 1, sway: 1, depth: 0.5, height: 0, centreX: 0, actProgress: 0, actIndex: 0 };
+const input: MotionInput = { t: 0, seed: 0, amp: 1, reduced: false, k: 1, sway: 1, depth: 0.5, height: 0, centreX: 0, vault: 0, actProgress: 0, actIndex: 0 };
 
 const phase = (seed: number, salt: number): number => unit(mix32(seed ^ salt)) * 6.2832;
 
@@ -124,13 +126,24 @@ const still = (p: MotionPose, m: MotionInput): void => {
   p.roll = 0;
 };
 
-/** orbit: circling the mosaic's centre at the distance and height (in front of it at dream time 0), breathing a little up and down. */
+/** A gyre under a vault: the orbit's radius as a fraction of the distance (round the camera's place). */
+const GYRE = 0.2;
+
+/**
+ * orbit: circling the mosaic's centre at the distance and height (in front of it at dream time 0),
+ * breathing a little up and down, always looking at the centre. Under a dome (seen from inside: a
+ * full circle would leave the vault and then look away from it) the circle is a small gyre round
+ * the camera's place, still looking at the vault's middle.
+ */
 const orbit = (p: MotionPose, m: MotionInput): void => {
   const angle = m.t * ORBIT_RATE * (m.reduced ? REDUCED_ORBIT : 1);
-  const r = restDistance(m);
-  p.skyX = r * Math.sin(angle);
+  const d = restDistance(m);
+  const radius = d + (GYRE * d - d) * m.vault;
+  const pivot = m.vault * d;
+  const sin = Math.sin(angle);
+  p.skyX = radius * sin;
   p.x = m.centreX + p.skyX;
-  p.z = r * Math.cos(angle);
+  p.z = pivot + radius * Math.cos(angle);
   p.skyY = m.k * (m.amp * 0.3 * Math.sin(m.t * 0.05 + phase(m.seed, 0x7654321)) - 0.25);
   p.y = p.skyY + m.height;
   p.lookX = m.centreX;
@@ -270,6 +283,10 @@ export const fitFraming = (fov: number, cover: number): void => {
   framing.reach = (t0 * cover) / t;
 };
 
+const DOME = MOSAIC_SHAPES.indexOf('dome');
+/** How much of the dome is on screen (a shape cross-fade). */
+const vaultWeight = (shape: KindFade): number => (shape.from === DOME ? 1 - shape.mix : 0) + (shape.to === DOME ? shape.mix : 0);
+
 const other = createPose();
 const ease = (x: number): number => x * x * (3 - 2 * x);
 
@@ -287,6 +304,7 @@ export const updateCameraPose = (f: SceneFrame, aspect: number): void => {
   m.depth = f.depth;
   m.height = l.cameraHeight;
   m.centreX = mosaicPlacement(l, placement).x;
+  m.vault = vaultWeight(l.shape);
   m.actProgress = l.actProgress;
   m.actIndex = l.actIndex;
   const p = cameraPose;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blendPoses, cameraPose, dollySide, FIT_SLACK, fitFactor, MAX_FIT_FOV, REFERENCE_ASPECT, setExtentOf, updateCameraPose } from '../../src/scene/camera-motion.ts';
 import type { ExtentOf, MotionPose } from '../../src/scene/camera-motion.ts';
-import { mosaicExtent } from '../../src/scene/layout/mosaic-shape.ts';
+import { mosaicExtent, SHAPE } from '../../src/scene/layout/mosaic-shape.ts';
 import { createSceneFrame } from '../../src/scene/scene-frame.ts';
 import type { SceneFrame } from '../../src/scene/scene-frame.ts';
 import { CAMERA_MOTIONS, MOSAIC_SHAPES } from '../../src/model/index.ts';
@@ -137,6 +137,25 @@ describe('the motions', () => {
     expect(at(90).z).toBeLessThan(0);
     const turned = (p: { x: number; z: number }) => Math.abs(Math.atan2(p.x, p.z));
     expect(turned(at(30, true))).toBeLessThan(0.2 * turned(at(30)));
+  });
+
+  it('orbit under a dome is a gyre inside the vault, looking at its middle', () => {
+    const dome = MOSAIC_SHAPES.indexOf('dome');
+    const centreZ = SHAPE.domeCentreZ * 3.5;
+    const radius = SHAPE.domeRadius * 3.5;
+    let turned = 0;
+    for (let t = 0; t < 180; t += 3) {
+      const p = poseAt(
+        frameAt(t, 7, (f) => {
+          f.layers.cameraMotion.from = f.layers.cameraMotion.to = motion('orbit');
+          f.layers.shape.from = f.layers.shape.to = dome;
+        }),
+      );
+      expect(Math.hypot(p.x, p.y, p.z - centreZ)).toBeLessThan(0.75 * radius);
+      expect([p.lookX, p.lookY, p.lookZ]).toEqual([0, 0, 0]);
+      turned = Math.max(turned, Math.abs(p.x));
+    }
+    expect(turned).toBeGreaterThan(2);
   });
 
   it('dolly travels in monotonically with the act\'s progress, in an arc to a side that alternates act by act', () => {
