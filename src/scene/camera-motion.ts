@@ -29,7 +29,7 @@ const DEFAULT_DISTANCE = 12.5;
 /** Orbit: radians per second of dream time at speed 0.5 (a turn in about three minutes). */
 const ORBIT_RATE = 0.035;
 /** Reduced motion: what remains of an orbit's pace and of a dolly's travel. */
-const REDUCED_ORBIT = 0.15;
+const REDUCED_ORBIT = 0.05;
 const REDUCED_AMPLITUDE = 0.25;
 
 /** The mosaic's extent in world units for a shape on a screen of an aspect (layout/mosaic-shape.ts's `mosaicExtent`). */
@@ -203,16 +203,15 @@ export const blendPoses = (out: MotionPose, a: MotionPose, b: MotionPose, w: num
   const angle = angleA + wrapAngle(Math.atan2(bx, b.z) - angleA) * w;
   const ra = Math.hypot(ax, a.z);
   const r = ra + (Math.hypot(bx, b.z) - ra) * w;
-  const lerp = (u: number, v: number): number => u + (v - u) * w;
   out.x = centreX + r * Math.sin(angle);
   out.z = r * Math.cos(angle);
-  out.y = lerp(a.y, b.y);
-  out.lookX = lerp(a.lookX, b.lookX);
-  out.lookY = lerp(a.lookY, b.lookY);
-  out.lookZ = lerp(a.lookZ, b.lookZ);
-  out.roll = lerp(a.roll, b.roll);
-  out.skyX = lerp(a.skyX, b.skyX);
-  out.skyY = lerp(a.skyY, b.skyY);
+  out.y = a.y + (b.y - a.y) * w;
+  out.lookX = a.lookX + (b.lookX - a.lookX) * w;
+  out.lookY = a.lookY + (b.lookY - a.lookY) * w;
+  out.lookZ = a.lookZ + (b.lookZ - a.lookZ) * w;
+  out.roll = a.roll + (b.roll - a.roll) * w;
+  out.skyX = a.skyX + (b.skyX - a.skyX) * w;
+  out.skyY = a.skyY + (b.skyY - a.skyY) * w;
 };
 
 // The mosaic's extent for each shape on this screen and on the reference screen, worked out when a
