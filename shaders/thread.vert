@@ -145,7 +145,7 @@ vec3 laceNode(float k, vec4 hk, float t, int route) {
     p = vec3(uReach.x >= uReach.y ? spread : spread.yx, 1.2 + 1.2 * hk.z);
   } else {
     float angle = 6.2832 * (k + 0.5 + 0.3 * (hk.w - 0.5)) / n + 0.4;
-    float r = route == 1 ? 1.0 - 0.35 * hk.x : (1.0 - 0.85 * pull) * (0.7 + 0.3 * hk.x);
+    float r = route == 1 ? 1.0 - 0.35 * hk.x : (1.0 - 0.6 * pull) * (0.7 + 0.3 * hk.x);
     p = vec3(cos(angle) * r * uReach.x, sin(angle) * r * uReach.y * 0.91, 1.2 + 1.2 * hk.z);
   }
   p.xy += 0.3 * vec2(sin(t * (0.07 + 0.05 * hk.y) + hk.z * 6.2832), cos(t * (0.06 + 0.05 * hk.x) + hk.w * 6.2832));

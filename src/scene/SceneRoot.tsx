@@ -9,6 +9,7 @@ import type { SceneRuntime, SceneStats } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
 import { DreamMosaic } from './DreamMosaic.tsx';
 import { DreamThreads } from './DreamThreads.tsx';
+import { DreamParticles } from './DreamParticles.tsx';
 import { CameraMotion } from './CameraMotion.tsx';
 import { DreamRenderer } from './DreamRenderer.tsx';
 import { DreamPost } from './post/dream-post.ts';
@@ -127,6 +128,7 @@ export const SceneRoot = ({ runtime, store, clock, onContextLost, registerStats 
       <CameraMotion runtime={runtime} />
       <DreamMosaic runtime={runtime} store={store} />
       <DreamThreads runtime={runtime} />
+      <DreamParticles runtime={runtime} />
       <DreamRenderer runtime={runtime} store={store} post={post} />
     </>
   );
