@@ -1,7 +1,7 @@
 /**
  * The README's contact sheet: each bundled preset at its setting (first act), its climax (third
- * act, after its fracture) and its resolution (last act), drawn in the audience view at 640x360 with
- * the dream clock paused, saved as docs/screenshots/worlds/<preset>-<moment>.png, and at 390x844
+ * act) and its resolution (last act), drawn as a replay of the preset sought to that moment at 640x360
+ * (the canvas's own pixels, no panels), saved as docs/screenshots/worlds/<preset>-<moment>.png, and at 390x844
  * (a phone held upright) as <preset>-<moment>-portrait.png. Serves a built app (default dist/).
  *
  *   npm run build && npm run contact-sheet
@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { preview } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
+import { dreamPicture } from './lib/dream-picture.ts';
+import { encodePng } from './lib/png.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +31,11 @@ export const MOMENTS: [string, number, number][] = [
   ['resolution', -1, 30],
 ];
 
-const shoot = async (page: Page, preset: unknown, act: number, seconds: number): Promise<Buffer> => {
-  await page.evaluate(`(async () => {
-    const d = window.dreamscape;
-    d.setQuality('full');
-    d.clock.pause();
-    await d.loadPreset(${JSON.stringify(preset)});
-    const count = d.state().act.count;
-    const to = ${act} < 0 ? count + ${act} : Math.min(${act}, count - 1);
-    if (to > 0) d.dispatch({ type: 'act', to });
-    for (let t = 0; t < ${seconds}; t += 0.5) d.clock.step(0.5);
-  })()`);
-  return page.locator('[data-testid="dream-scene"] canvas').screenshot();
+const shoot = async (page: Page, preset: { acts?: unknown[] }, act: number, seconds: number): Promise<Buffer> => {
+  const count = preset.acts?.length ?? 1;
+  const to = act < 0 ? count + act : Math.min(act, count - 1);
+  // The show from its start, moved to that act at once and drawn `seconds` into it.
+  return encodePng(await dreamPicture(page, preset, 1 + seconds, to > 0 ? [{ at: 1, action: { type: 'act', to } }] : []));
 };
 
 const main = async () => {
@@ -55,10 +50,10 @@ const main = async () => {
     for (const [suffix, width, height] of sizes) {
       const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width, height } });
       const page = await context.newPage();
-      await page.goto(`${url}?view=audience&room=contact-sheet`);
+      await page.goto(`${url}?room=contact-sheet`);
       await page.waitForFunction(() => (window.dreamscape?.stats as (() => { ready: boolean }) | undefined)?.().ready === true, undefined, { timeout: 60_000 });
       for (const id of values.presets.split(',')) {
-        const preset = JSON.parse(readFileSync(`presets/${id}.json`, 'utf8')) as unknown;
+        const preset = JSON.parse(readFileSync(`presets/${id}.json`, 'utf8')) as { acts?: unknown[] };
         for (const [moment, act, seconds] of MOMENTS) {
           writeFileSync(`${out}/${id}-${moment}${suffix}.png`, await shoot(page, preset, act, seconds));
           console.log(`${id} ${moment}${suffix}`);

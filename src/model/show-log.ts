@@ -2,7 +2,7 @@ import { z } from './zod.ts';
 import { reduce } from './actions.ts';
 import type { DreamAction } from './actions.ts';
 import { inspectJson } from './json-guard.ts';
-import { issuesToProblems, resolvePreset, validatePreset } from './preset.ts';
+import { issuesToProblems, migratePreset, resolvePreset, validatePreset } from './preset.ts';
 import type { Problem } from './preset.ts';
 import { eventActionSchema, pathSchema, presetSchema } from './schema.ts';
 import type { Preset } from './schema.ts';
@@ -150,7 +150,24 @@ export const LOG_MIGRATIONS: Readonly<Record<number, (log: Record<string, unknow
 
 const problem = (path: string, message: string, expected: string, found: string): ShowLogResult => ({ ok: false, problems: [{ path, message, expected, found }] });
 
-/** Check a parsed log: keys and depth, version (migrated), schema, then what the schema cannot see. */
+/** A preset of an older format in a log is brought up to this one (a format-1 preset gets its v1 look); one that cannot be is left for the schema to report. */
+const migrated = (preset: unknown): unknown => {
+  const r = migratePreset(preset);
+  return r.ok ? r.value : preset;
+};
+
+/** The log with its starting preset and every loaded or revised one in the current preset format. */
+const withPresetsMigrated = (log: Record<string, unknown>): Record<string, unknown> => {
+  const entries = Array.isArray(log.entries)
+    ? log.entries.map((e: unknown) => {
+        const action = (e as { action?: { type?: unknown; preset?: unknown } } | null)?.action;
+        return action && (action.type === 'preset' || action.type === 'revise') ? { ...(e as object), action: { ...action, preset: migrated(action.preset) } } : e;
+      })
+    : log.entries;
+  return { ...log, preset: migrated(log.preset), entries };
+};
+
+/** Check a parsed log: keys and depth, version (migrated), its presets' formats (migrated), schema, then what the schema cannot see. */
 export const validateShowLog = (raw: unknown): ShowLogResult => {
   const seen = inspectJson(raw, { maxDepth: LIMITS.jsonDepth + 4, maxNodes: SHOW_LOG_LIMITS.bytes });
   if (seen.forbidden !== null) return problem(seen.forbidden, `the key "${seen.forbiddenKey ?? ''}" is not allowed in a show log`, 'no __proto__, constructor or prototype key', `"${seen.forbiddenKey ?? ''}"`);
@@ -166,7 +183,7 @@ export const validateShowLog = (raw: unknown): ShowLogResult => {
     if (!m) return problem('$.version', `no migration from format ${from}`, `format ${SHOW_LOG_VERSION}`, String(v));
     log = { ...m(log), version: from + 1 };
   }
-  const parsed = showLogSchema.safeParse(log, { reportInput: true });
+  const parsed = showLogSchema.safeParse(withPresetsMigrated(log), { reportInput: true });
   if (!parsed.success) return { ok: false, problems: issuesToProblems(parsed.error.issues) };
   const problems: Problem[] = [];
   const start = validatePreset(parsed.data.preset);

@@ -18,6 +18,7 @@ import {
   tick,
   V1_SCENE,
   validatePreset,
+  validateShowLog,
   defaultFor,
   readAt,
 } from '../../src/model/index.ts';
@@ -137,5 +138,18 @@ describe('preset format 2: the scene', () => {
     expect(exported.version).toBe(2);
     expect(sceneOf(resolvePreset(ok(exported)))).toEqual(sceneOf(s));
     expect((exported.acts as { values?: unknown }[] | undefined)?.[0]?.values).toMatchObject({ scene: { sky: { kind: 'fog' } } });
+  });
+});
+
+describe('a show log recorded with a format-1 preset', () => {
+  it('still replays: its presets are migrated to the look they had', () => {
+    const log = { format: 'dreamscape-show', version: 1, preset: v1Temple, seed: 3, entries: [{ t: 2, source: 'key', action: { type: 'preset', preset: { version: 1, id: 'other' }, seconds: 0 } }] };
+    const r = validateShowLog(log);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.log.preset.version).toBe(2);
+    expect(r.log.preset.scene).toEqual(V1_SCENE);
+    const entry = r.log.entries[0]!.action as { preset: { version: number; scene: unknown } };
+    expect(entry.preset).toMatchObject({ version: 2, scene: V1_SCENE });
+    expect(validateShowLog({ ...log, preset: { ...v1Temple, version: 7 } }).ok).toBe(false);
   });
 });

@@ -1,24 +1,28 @@
 import type { Page } from 'playwright-core';
 import type { Picture } from './png.ts';
 
+/** An action a picture's show takes, `at` seconds in. */
+export interface PictureAction {
+  at: number;
+  action: Record<string, unknown>;
+}
+
 /**
- * In the page (performer view): quality locked to full, the clock paused and stepped to dream time
- * 100 s, the preset loaded there at once, the clock stepped on `at` - 3 seconds from the load, `setup` run there (dispatches), the clock
- * stepped on 3 seconds more, then the WebGL canvas's pixels read (rows top first). The
- * same dream time draws the same picture, so two builds can be compared pixel by pixel.
+ * In the page (performer view): quality locked to full, a show log of `preset` (with its seed) and
+ * `actions` replayed and sought to dream time `at`, the clock paused there, then the WebGL
+ * canvas's pixels read (rows top first). A replay starts from dream time 0 whatever the page did
+ * before, so the same preset, actions and time draw the same picture in any page, any build.
  */
-export const dreamPicture = async (page: Page, preset: unknown, at: number, setup: string = ''): Promise<Picture> => {
-  const out = await page.evaluate(`(async () => {
+export const dreamPicture = async (page: Page, preset: unknown, at: number, actions: readonly PictureAction[] = []): Promise<Picture> => {
+  const log = { format: 'dreamscape-show', version: 1, preset, seed: 1, entries: actions.map((a) => ({ t: a.at, source: 'script', action: a.action })) };
+  const out = (await page.evaluate(`(async () => {
     const d = window.dreamscape;
     d.setQuality('full');
+    await d.replay(${JSON.stringify(log)}, { at: ${at} - 0.5 });
     d.clock.pause();
-    // Load at a fixed dream time, so every run draws the same picture.
-    d.clock.step(Math.max(0, 100 - d.clock.time()));
-    await d.loadPreset(${JSON.stringify(preset)});
-    d.clock.step(Math.max(0, ${at} - 3));
-    ${setup}
-    d.clock.step(Math.min(3, ${at}));
-    d.clock.step(0);
+    await d.seek(${at} - 0.5);
+    // A paused clock moved by hand more than a jump draws the dream as it is there (no guard's follow).
+    d.clock.step(0.5);
     const canvas = document.querySelector('[data-testid="dream-scene"] canvas');
     const gl = canvas.getContext('webgl2');
     const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
@@ -29,7 +33,7 @@ export const dreamPicture = async (page: Page, preset: unknown, at: number, setu
     let bin = '';
     for (let i = 0; i < flipped.length; i += 8192) bin += String.fromCharCode(...flipped.subarray(i, i + 8192));
     return { width: w, height: h, b64: btoa(bin) };
-  })()`) as { width: number; height: number; b64: string };
+  })()`)) as { width: number; height: number; b64: string };
   return { width: out.width, height: out.height, rgba: new Uint8Array(Buffer.from(out.b64, 'base64')) };
 };
 
