@@ -20,7 +20,7 @@ void main() {
   // A cold green light: a hot heart in a wide, soft glow.
   float core = exp(-r2 * 70.0);
   float glow = exp(-r2 * 9.0) * 0.6 + exp(-r2 * 2.5) * 0.18;
-  vec3 c = colour * (core * 0.9 + glow) + vec3(0.8, 1.0, 0.45) * core * 0.3;
+  vec3 c = colour * (core * 0.75 + glow) + vec3(0.75, 1.0, 0.4) * core * 0.15;
   gl_FragColor = vec4(c * vAlpha, 1.0);
 #elif KIND == 3
   // A ragged flake; a few keep a dull glow at the heart.

@@ -15,7 +15,6 @@ uniform float uSeed;
 // Particles shown (fractional: the last one fades in); the rest collapse off screen.
 uniform float uCount;
 uniform float uGain;
-uniform float uMotion;
 uniform float uValence;
 uniform float uArousal;
 // The camera: tan of half the vertical field of view, the screen's aspect, the distance to the
@@ -89,7 +88,7 @@ void main() {
   // A glow that swells in about 0.4 s and ebbs over a second, then a long dark.
   float blink = smoothstep(0.0, 0.12, phase) * (1.0 - smoothstep(0.12, 0.45, phase));
   alpha = 0.06 + 0.94 * blink;
-  near = 0.3;
+  near = 0.42;
   far = 1.15;
 #elif KIND == 3
   // Ash: pale flakes sinking and swaying, tumbling as they fall; a few still glow.
@@ -129,11 +128,12 @@ void main() {
   float dist = uDist * depth;
   vec2 span = vec2(uAspect, 1.0) * dist * uTanHalf;
   // Where it is on screen (-1..1), wrapped with a margin so it leaves before it comes back.
-  vec2 s = home + move * uMotion / span;
-  s = mod(s + 1.1, 2.2) - 1.1;
+  // (Reduced motion slows uFlow itself: scaling the motion too would jump them when it is toggled.)
+  vec2 s = home + move / span;
+  s = mod(s + 1.2, 2.4) - 1.2;
 #if KIND == 5
   // An ember's life is its climb: bright from the bottom, gone before the top.
-  float life = clamp((s.y + 1.1) / 2.2, 0.0, 1.0);
+  float life = clamp((s.y + 1.2) / 2.4, 0.0, 1.0);
   float heat = 1.0 - life;
   colour = mix(vec3(0.8, 0.12, 0.02), vec3(1.0, 0.55, 0.12), heat * heat) * 2.4;
   alpha = pow(heat, 1.2) * (0.8 + 0.2 * sin(uTime * (5.0 + 3.0 * h2.w) + h.w * 6.2832));

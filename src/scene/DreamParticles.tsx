@@ -28,7 +28,6 @@ const createParticleUniforms = () => ({
   uTime: new Uniform(0),
   uFlow: new Uniform(0),
   uSeed: new Uniform(0),
-  uMotion: new Uniform(1),
   uValence: new Uniform(0),
   uArousal: new Uniform(0.3),
   uTanHalf: new Uniform(Math.tan((19 * Math.PI) / 180)),
@@ -103,7 +102,6 @@ const updateShared = (kit: ParticleKit, f: SceneFrame, camera: PerspectiveCamera
   u.uTime.value = f.time;
   u.uFlow.value = kit.flow.advance(f.time, f.dt, flowRate(f.arousal, f.motion));
   u.uSeed.value = seedUniform(f.seed) % 65536;
-  u.uMotion.value = f.motion;
   u.uValence.value = f.valence;
   u.uArousal.value = f.arousal;
   const tanHalf = Math.tan(((camera.fov ?? 38) * Math.PI) / 360);
