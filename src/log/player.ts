@@ -29,6 +29,8 @@ type Point = { tl: Timeline; cursor: LogCursor };
 export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
   const snapshots = new Map<number, Point>([[0, { tl: timelineOf(logStart(log)), cursor: newCursor() }]]);
   let cursor = newCursor();
+  /** The runtime's dream is this log's (after the first seek): only then may a seek start from where it stands. */
+  let positioned = false;
   let discrete = false;
   let continuous = false;
   /**
@@ -57,7 +59,8 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
     let best: Point = snapshots.get(0)!;
     for (const [at, p] of snapshots) if (at <= t + TICK_SECONDS / 2 && at > best.tl.base.clock) best = p;
     const { base, ahead } = runtime.store.getState();
-    if (base.clock + ahead <= t && base.clock > best.tl.base.clock) best = { tl: { base, ahead }, cursor };
+    // (Before the first seek the runtime holds another show: the live one, or an earlier replay's.)
+    if (positioned && base.clock + ahead <= t && base.clock > best.tl.base.clock) best = { tl: { base, ahead }, cursor };
     // Keep snapshots on the way, so the next seek near here is quick.
     for (let at = (Math.floor(best.tl.base.clock / SNAPSHOT_EVERY_S + 1e-9) + 1) * SNAPSHOT_EVERY_S; at <= t; at += SNAPSHOT_EVERY_S) {
       best = replayTo(log, at, best, applyButSafety);
@@ -75,6 +78,7 @@ export const createPlayer = (runtime: Runtime, log: ShowLog): ShowPlayer => {
       cursor = r.cursor;
       const { safety } = runtime.store.getState().base;
       replaceDream(runtime.store, { base: { ...r.tl.base, safety }, ahead: r.tl.ahead });
+      positioned = true;
       hook.changed();
       return runtime.store.getState().dream;
     },

@@ -54,6 +54,21 @@ describe('the show log player', () => {
     }
     expect(live[6]!.mosaic.fracture).toBeGreaterThan(0.5);
   });
+
+  it('a new log seeks from its own start, never from the show the runtime held before (an earlier replay stood short of the time)', () => {
+    const other = { format: 'dreamscape-show' as const, version: 1 as const, preset: preset('dream-temple'), seed: 4, entries: [{ t: 1, source: 'script' as const, action: { type: 'act' as const, to: 4 } }] };
+    const next = { format: 'dreamscape-show' as const, version: 1 as const, preset: preset('sleep-square'), seed: 4, entries: [] };
+    const runtime = createRuntime(createDreamStore(logStart(other)));
+    runtime.clock.pause();
+    createPlayer(runtime, other).seek(31);
+    expect(runtime.store.getState().dream.preset).toBe('dream-temple');
+    const fresh = createRuntime(createDreamStore(logStart(next)));
+    fresh.clock.pause();
+    const expected = createPlayer(fresh, next).seek(40);
+    const got = createPlayer(runtime, next).seek(40);
+    expect(got.preset).toBe('sleep-square');
+    expectClose(got, expected, 1e-9, 'the second log at 40 s');
+  });
 });
 
 describe('a replay and the performer\'s safety', () => {
