@@ -20,7 +20,7 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     out: { type: 'string', default: 'docs/screenshots/worlds' },
     presets: { type: 'string', default: 'dream-temple,sleep-square,dream-hub,dreamscape-lounge,collective-dreamscaping-hour' },
-    portrait: { type: 'boolean', default: true },
+    'landscape-only': { type: 'boolean', default: false },
   },
 });
 
@@ -46,7 +46,7 @@ const main = async () => {
   if (!url) throw new Error('vite preview did not report a URL');
   const browser = await launchChromium();
   try {
-    const sizes: [string, number, number][] = [['', 640, 360], ...(values.portrait ? ([['-portrait', 390, 844]] as [string, number, number][]) : [])];
+    const sizes: [string, number, number][] = [['', 640, 360], ...(!values['landscape-only'] ? ([['-portrait', 390, 844]] as [string, number, number][]) : [])];
     for (const [suffix, width, height] of sizes) {
       const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width, height } });
       const page = await context.newPage();
