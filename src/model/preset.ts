@@ -315,6 +315,7 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
     rng: hashSeed(seed),
     clock: 0,
     beat: 0,
+    flow: 0,
     ...params,
     dreamers,
     mosaic: {

@@ -88,6 +88,13 @@ export interface DreamState extends Omit<DreamParams, 'mosaic' | 'show'> {
   clock: Seconds;
   /** Beats elapsed, accumulated at the tempo of the moment (glitch steps lock to it). */
   beat: number;
+  /**
+   * The dream's own pace, accumulated: dream seconds weighted by arousal (tick.ts flowRate).
+   * Particles and the threads' rivers move by it, so the same dream time draws them in the same
+   * place (a replay, an audience, a render), and a change of arousal changes their speed, never
+   * their place.
+   */
+  flow: number;
   dreamers: Dreamer[];
   mosaic: DreamParams['mosaic'] & {
     /** 1 - the larger of fracture and glitch: how whole the shared dream is. */

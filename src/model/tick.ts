@@ -22,11 +22,15 @@ const interpolate = (s: DreamState, path: string, from: ParamValue, to: ParamVal
  * keep (the live disturbance, the performer's safety, the show's switches); the rest (key, mode,
  * tiles, pattern, a dreamer's voice and consent) switch to the new dream's now.
  */
+/** The dream's pace per dream second: calm at low arousal, quick when aroused (0.35 at 0, 1.65 at 1). */
+export const flowRate = (arousal: number): number => 0.35 + 1.3 * Math.min(1, Math.max(0, arousal));
+
 const switchToTarget = (s: DreamState, target: DreamState): DreamState => {
   let next: DreamState = {
     ...target,
     clock: s.clock,
     beat: s.beat,
+    flow: s.flow,
     rng: s.rng,
     output: s.output,
     mosaic: { ...target.mosaic, recoil: s.mosaic.recoil, restabilize: s.mosaic.restabilize, epicentre: s.mosaic.epicentre, fractureSeed: s.mosaic.fractureSeed, glitchSeed: s.mosaic.glitchSeed },
@@ -147,7 +151,7 @@ const stepShow = (state: DreamState, dt: number): DreamState => {
 export const tick = (state: DreamState, dt: number): DreamState => {
   const d = Number.isFinite(dt) && dt > 0 ? Math.min(dt, 3600) : 0;
   if (d === 0) return state;
-  let s: DreamState = { ...state, clock: state.clock + d, beat: state.beat + (d * state.tempo) / 60 };
+  let s: DreamState = { ...state, clock: state.clock + d, beat: state.beat + (d * state.tempo) / 60, flow: state.flow + d * flowRate(state.mood.arousal) };
   s = stepMorph(s, d);
   s = stepGlides(s, d);
   s = stepRestabilize(s, d);

@@ -9,7 +9,7 @@ import type { SceneFrame } from './scene-frame.ts';
 import type { SceneRuntime } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
 import { PARTICLE_KINDS } from '../model/index.ts';
-import { Flow, OPAQUE_PARTICLE_KINDS, buildParticleArrays, crossFadeWeight, flowRate, visibleParticles } from './layout/particles.ts';
+import { OPAQUE_PARTICLE_KINDS, buildParticleArrays, crossFadeWeight, visibleParticles } from './layout/particles.ts';
 
 /**
  * Drawn over what is behind (premultiplied colour), keeping the scene target's alpha (the
@@ -60,7 +60,6 @@ type KindMaterial = ReturnType<typeof createKind>;
 
 class ParticleKit {
   readonly shared = createParticleUniforms();
-  readonly flow = new Flow();
   private readonly kinds: Array<KindMaterial | undefined> = [];
   private geometryMade: BufferGeometry | undefined;
 
@@ -100,7 +99,7 @@ const setColour = (v: Vector3, palette: Float32Array, o: number): void => {
 const updateShared = (kit: ParticleKit, f: SceneFrame, camera: PerspectiveCamera, width: number, height: number): void => {
   const u = kit.shared;
   u.uTime.value = f.time;
-  u.uFlow.value = kit.flow.advance(f.time, f.dt, flowRate(f.arousal, f.motion));
+  u.uFlow.value = f.flow;
   u.uSeed.value = seedUniform(f.seed) % 65536;
   u.uValence.value = f.valence;
   u.uArousal.value = f.arousal;

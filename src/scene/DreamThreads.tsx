@@ -13,7 +13,7 @@ import { FRAME_PRIORITY } from './frame-priority.ts';
 import { MOSAIC_SCALE, SHAPE, mosaicAspect, mosaicExtent, mosaicPlacement, surfacePoint } from './layout/mosaic-shape.ts';
 import type { MosaicPlacement } from './layout/mosaic-shape.ts';
 import { MOSAIC_SHAPES, THREAD_STYLES } from '../model/index.ts';
-import { Flow, crossFadeWeight, flowRate } from './layout/particles.ts';
+import { crossFadeWeight } from './layout/particles.ts';
 
 const placement: MosaicPlacement = { x: 0, y: 0, scale: MOSAIC_SCALE };
 
@@ -78,7 +78,6 @@ class ThreadKit {
   private readonly centres = new Float32Array(MOSAIC_SHAPES.length * 3);
   private centresAspect = 0;
   readonly centre = new Vector3();
-  readonly flow = new Flow();
 
   variant(style: number, from: number, to: number): ThreadVariant {
     const key = style * 100 + from * 10 + to;
@@ -159,8 +158,8 @@ const updateShared = (kit: ThreadKit, f: SceneFrame): void => {
   copyDreamers(f, u.uDreamers.value, u.uVisible.value);
   u.uRouteMix.value = f.layers.threadRouting.mix;
   u.uArousal.value = f.arousal;
-  // The rivers flow at a pace the arousal sets, integrated so a change of pace never jumps them.
-  u.uFlow.value = kit.flow.advance(f.time, f.dt, flowRate(f.arousal, f.motion));
+  // The rivers flow at the dream's pace (the model integrates it: a change of arousal never jumps them).
+  u.uFlow.value = f.flow;
   u.uGlitch.value = f.glitch;
   u.uGlitchStep.value = f.glitchStep % 16777216;
   u.uGlitchSeed.value = seedUniform(f.glitchSeed);

@@ -33,6 +33,11 @@ export interface SceneFrame {
   unity: number;
   fade: number;
   tempo: number;
+  /**
+   * The dream's pace (state.flow), times the motion scale: particles and the threads' rivers move
+   * by it, the same at the same dream time in every window (reduced motion moves them at 0.3 of it).
+   */
+  flow: number;
   epicentre: Float32Array;
   fractureSeed: number;
   glitchSeed: number;
@@ -71,6 +76,7 @@ export const createSceneFrame = (): SceneFrame => ({
   unity: 0.5,
   fade: 1,
   tempo: 72,
+  flow: 0,
   epicentre: new Float32Array(2),
   fractureSeed: 0,
   glitchSeed: 0,
@@ -205,6 +211,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   f.reducedMotion = s.safety.reducedMotion || options.prefersReducedMotion;
   f.motion = f.reducedMotion ? REDUCED_MOTION_SCALE : 1;
   f.tempo = s.tempo;
+  f.flow = s.flow * f.motion;
   f.fade = s.output.fade;
   followFree = snap || stepped || !f.guard;
   followDt = dt;

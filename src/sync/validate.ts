@@ -107,6 +107,7 @@ const dreamFields = {
   rng: uint32,
   clock: time,
   beat: range(0, 1e12),
+  flow: range(0, 1e12),
   ...strictGroups(params, false),
   dreamers: z.array(dreamerSchema).min(1).max(LIMITS.dreamers),
   mosaic: z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, MAX_PARTICLES, PARTICLE_COUNTS, buildParticleArrays, crossFadeWeight, flowRate, visibleParticles } from '../../src/scene/layout/particles.ts';
+import { MAX_PARTICLES, PARTICLE_COUNTS, buildParticleArrays, crossFadeWeight, visibleParticles } from '../../src/scene/layout/particles.ts';
 import { PARTICLE_KINDS } from '../../src/model/index.ts';
 
 describe('particles', () => {
@@ -29,27 +29,6 @@ describe('particles', () => {
     }
     for (const i of a.index) expect(i).toBeLessThan(40);
     expect(buildParticleArrays().index.length).toBe(MAX_PARTICLES * 6);
-  });
-
-  it('arousal quickens the flow; reduced motion slows it', () => {
-    expect(flowRate(1, 1)).toBeGreaterThan(flowRate(0, 1));
-    expect(flowRate(0.5, 0.3)).toBeLessThan(flowRate(0.5, 1));
-    expect(flowRate(-3, 1)).toBe(flowRate(0, 1));
-  });
-
-  it('the flow integrates the pace: a change of pace never jumps it', () => {
-    const flow = new Flow();
-    expect(flow.advance(10, 0, 2)).toBe(20);
-    let last = flow.value;
-    for (let i = 0; i < 600; i++) {
-      const rate = flowRate(i % 120 < 60 ? 0 : 1, 1);
-      const v = flow.advance(10 + i / 60, 1 / 60, rate);
-      expect(v - last).toBeGreaterThanOrEqual(0);
-      expect(v - last).toBeLessThanOrEqual(flowRate(1, 1) / 60 + 1e-9);
-      last = v;
-    }
-    // A backward dt (never given, but) does not run it backward.
-    expect(flow.advance(0, -5, 1)).toBe(last);
   });
 
   it('cross-fade weights: 0 → 1, eased, the two shares sum to 1', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CROSSFADE_S, createSceneLayers, followKind, updateSceneLayers } from '../../src/scene/scene-layers.ts';
-import { reduce, resolvePreset, validatePreset } from '../../src/model/index.ts';
+import { flowRate, reduce, resolvePreset, tick, validatePreset } from '../../src/model/index.ts';
 import { createSceneFrame, updateSceneFrame } from '../../src/scene/scene-frame.ts';
 
 const dream = () => {
@@ -56,5 +56,29 @@ describe('the scene frame’s layers', () => {
     updateSceneFrame(f, s, { audience: false, prefersReducedMotion: false, running: true });
     expect(f.settled).toBe(false);
     expect(f.layers.particles.to).toBe(6);
+  });
+});
+
+describe('the dream’s pace (state.flow): particles and rivers move by it', () => {
+  it('integrates arousal over dream time in the model: the same at the same time in any steps, never jumping', () => {
+    let a = dream();
+    let b = dream();
+    a = reduce(a, { type: 'set', path: 'mood.arousal', value: 1, seconds: 3 });
+    b = reduce(b, { type: 'set', path: 'mood.arousal', value: 1, seconds: 3 });
+    let last = a.flow;
+    for (let i = 0; i < 300; i++) {
+      a = tick(a, 1 / 60);
+      expect(a.flow - last).toBeGreaterThan(0);
+      expect(a.flow - last).toBeLessThanOrEqual(flowRate(1) / 60 + 1e-12);
+      last = a.flow;
+    }
+    for (let i = 0; i < 50; i++) b = tick(b, 0.1);
+    expect(b.flow).toBeCloseTo(a.flow, 1);
+    expect(flowRate(1)).toBeGreaterThan(flowRate(0));
+    const f = createSceneFrame();
+    updateSceneFrame(f, a, { audience: false, prefersReducedMotion: false });
+    expect(f.flow).toBe(a.flow);
+    updateSceneFrame(f, a, { audience: false, prefersReducedMotion: true });
+    expect(f.flow).toBeCloseTo(a.flow * 0.3);
   });
 });

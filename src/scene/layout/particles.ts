@@ -38,13 +38,6 @@ export const visibleParticles = (kind: number, amount: number, aspect = DESIGN_A
   return Math.min(MAX_PARTICLES, PARTICLE_COUNTS[name] * a * wide);
 };
 
-/**
- * The pace particles (and the threads' rivers) move at: calm at low arousal, quick when aroused;
- * reduced motion (`motion` < 1) slows it. Integrated over dream time by the caller, so a change of
- * arousal changes the speed, never the place.
- */
-export const flowRate = (arousal: number, motion: number): number => (0.35 + 1.3 * Math.min(1, Math.max(0, arousal))) * motion;
-
 /** The share of the picture the incoming kind has at a cross-fade's mix (0..1): eased, and the outgoing one has the rest. */
 export const crossFadeWeight = (mix: number): number => {
   const m = Math.min(1, Math.max(0, mix));
@@ -74,24 +67,3 @@ export const buildParticleArrays = (count = MAX_PARTICLES): ParticleArrays => {
   }
   return { position, index };
 };
-
-/**
- * A flow accumulator: `advance` moves it by the frame's dream time at the current rate; the first
- * frame starts it where a constant pace would have brought it (a fresh page at a dream time
- * starts mid-flow, not at the beginning).
- */
-export class Flow {
-  value = 0;
-  private started = false;
-
-  advance(time: number, dt: number, rate: number): number {
-    this.value = this.started ? this.value + Math.max(0, dt) * rate : time * rate;
-    this.started = true;
-    return this.value;
-  }
-
-  reset(): void {
-    this.started = false;
-    this.value = 0;
-  }
-}
