@@ -15,7 +15,7 @@ export interface PictureAction {
  */
 export const dreamPicture = async (page: Page, preset: unknown, at: number, actions: readonly PictureAction[] = []): Promise<Picture> => {
   const log = { format: 'dreamscape-show', version: 1, preset, seed: 1, entries: actions.map((a) => ({ t: a.at, source: 'script', action: a.action })) };
-  const out = (await page.evaluate(`(async () => {
+  const out = await page.evaluate<{ width: number; height: number; b64: string }>(`(async () => {
     const d = window.dreamscape;
     d.setQuality('full');
     await d.replay(${JSON.stringify(log)}, { at: ${at} - 0.5 });
@@ -33,7 +33,7 @@ export const dreamPicture = async (page: Page, preset: unknown, at: number, acti
     let bin = '';
     for (let i = 0; i < flipped.length; i += 8192) bin += String.fromCharCode(...flipped.subarray(i, i + 8192));
     return { width: w, height: h, b64: btoa(bin) };
-  })()`)) as { width: number; height: number; b64: string };
+  })()`);
   return { width: out.width, height: out.height, rgba: new Uint8Array(Buffer.from(out.b64, 'base64')) };
 };
 
@@ -43,7 +43,7 @@ export const dreamPicture = async (page: Page, preset: unknown, at: number, acti
  * wants it (sRGB decoded to linear light). Returns one series per cell.
  */
 export const cellLuminance = async (page: Page, frames: number, fps = 30, grid = 4): Promise<number[][]> =>
-  (await page.evaluate(`(() => {
+  page.evaluate<number[][]>(`(() => {
     const d = window.dreamscape;
     const canvas = document.querySelector('[data-testid="dream-scene"] canvas');
     const gl = canvas.getContext('webgl2');
@@ -70,4 +70,4 @@ export const cellLuminance = async (page: Page, frames: number, fps = 30, grid =
       for (let c = 0; c < g * g; c++) series[c].push(sums[c] / counts[c]);
     }
     return series;
-  })()`)) as number[][];
+  })()`);

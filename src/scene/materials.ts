@@ -4,8 +4,6 @@ import fullscreenVert from '../../shaders/fullscreen.vert';
 import skyFrag from '../../shaders/sky.frag';
 import mosaicVert from '../../shaders/mosaic.vert';
 import mosaicFrag from '../../shaders/mosaic.frag';
-import threadVert from '../../shaders/thread.vert';
-import threadFrag from '../../shaders/thread.frag';
 import { MAX_DREAMERS } from './scene-frame.ts';
 import type { SceneFrame } from './scene-frame.ts';
 import { MOSAIC_ASPECT } from './layout/mosaic-layout.ts';
@@ -198,29 +196,6 @@ export class MosaicMaterials {
   }
 }
 
-export const createThreadMaterial = () =>
-  new DreamShaderMaterial({
-    name: 'DreamThreads',
-    vertexShader: threadVert,
-    fragmentShader: threadFrag,
-    side: DoubleSide,
-    transparent: true,
-    depthWrite: false,
-    ...ADD_LIGHT_KEEP_ALPHA,
-    defines: { MAX_DREAMERS },
-    uniforms: {
-      uTime: new Uniform(0),
-      uUnity: new Uniform(0.5),
-      uCount: new Uniform(1),
-      uSeed: new Uniform(0),
-      uSpan: new Uniform(9),
-      uMotion: new Uniform(1),
-      uDreamers: new Uniform(dreamerArray()),
-      uVisible: new Uniform(visibleArray()),
-    },
-  });
-export type ThreadMaterial = ReturnType<typeof createThreadMaterial>;
-
 /** Seeds become floats the shaders turn back into integers: 24 bits survive exactly. */
 export const seedUniform = (seed: number): number => (seed >>> 0) % 16777216;
 
@@ -288,12 +263,3 @@ export const updateMosaicMaterial = (m: MosaicMaterial, f: SceneFrame): void => 
   u.uGroutWidth.value = l.grout <= 0.5 ? 1 : 1 + (l.grout - 0.5) * 14;
 };
 
-export const updateThreadMaterial = (m: ThreadMaterial, f: SceneFrame): void => {
-  const u = m.uniforms;
-  u.uTime.value = f.time;
-  u.uUnity.value = f.unity;
-  u.uCount.value = Math.max(1, f.dreamerCount);
-  u.uSeed.value = seedUniform(f.seed) % 4096;
-  u.uMotion.value = f.motion;
-  copyDreamers(f, u.uDreamers.value, u.uVisible.value);
-};
