@@ -1,4 +1,4 @@
-// npm run bench [-- --json FILE] [--quick] [--script-only] [--only bundle|midi]
+// npm run bench [-- --json FILE] [--quick] [--script-only] [--only bundle|midi|listen|render|frames]
 // Builds the app, serves the production build on 127.0.0.1, drives headless Chromium and prints
 // a table of frame rate, frame time, draw calls, script time per frame, start-up, bundle size,
 // offline audio speed and sync latency, each frame figure also as a ratio to a bare r3f frame
@@ -604,6 +604,10 @@ const sections = async (bench: Bench) => {
   if (args.join(' ').includes('--only render')) return renderSection(bench);
   if (midiOnly) return midiSection(bench);
   if (args.join(' ').includes('--only listen')) return listenSection(bench);
+  if (args.join(' ').includes('--only frames')) {
+    const bare = await referenceSection(bench);
+    return framesSection(bench, await firstFrameSection(bench), bare);
+  }
   await downloadSection(bench);
   if (bundleOnly) return;
   const bare = await referenceSection(bench);
