@@ -55,8 +55,9 @@ const layoutGeometry = (tiles: number, pattern: 'voronoi' | 'hex' | 'grid', seed
  */
 const drawPicture = (gl: WebGLRenderer, cam: PerspectiveCamera, impostor: MosaicImpostor, materials: MosaicMaterials, geometry: BufferGeometry, shape: number, regions: boolean, k: { aspect: number; reach: { x: number; y: number } }): void => {
   impostor.setShape(shape, k.aspect);
-  // Pixels per mosaic unit on screen, where the window stands (the camera looks at it from z).
-  const visible = 2 * Math.max(1, cam.position.z) * Math.tan(((cam.fov ?? 38) * Math.PI) / 360);
+  // Pixels per mosaic unit on screen, where the window stands: the camera's distance from its
+  // centre (not its z: an orbit passes round the side, where z is near 0).
+  const visible = 2 * Math.max(1, cam.position.length()) * Math.tan(((cam.fov ?? 38) * Math.PI) / 360);
   const spread = shape === ISLANDS ? SHAPE.islandSpread : 1;
   pictureReach.x = k.reach.x * spread + (spread - 1) * SHAPE.islandCell;
   pictureReach.y = k.reach.y * spread + (spread - 1) * SHAPE.islandCell;
