@@ -245,7 +245,7 @@ const reduceMorph = (state: DreamState, action: Extract<DreamAction, { type: 'mo
  * table's rows no preset sets and no morph moves), and a held tempo.
  */
 const switchKeeping = (state: DreamState, target: DreamState): DreamState => {
-  let s: DreamState = { ...target, clock: state.clock, beat: state.beat, flow: state.flow, output: state.output };
+  let s: DreamState = { ...target, clock: state.clock, beat: state.beat, flow: state.flow, cameraTime: state.cameraTime, output: state.output };
   for (const p of tablePaths((spec) => !spec.preset && spec.morph === 'keep', 0)) s = writeParam(s, resolvePath(s, p), getParam(state, p));
   if (state.show.tempoHold) s = writeParam(s, resolvePath(s, 'tempo'), state.tempo);
   return s;

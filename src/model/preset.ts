@@ -316,6 +316,7 @@ export const resolvePreset = (preset: Preset, options: ResolveOptions = {}): Dre
     clock: 0,
     beat: 0,
     flow: 0,
+    cameraTime: 0,
     ...params,
     dreamers,
     mosaic: {

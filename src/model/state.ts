@@ -95,6 +95,12 @@ export interface DreamState extends Omit<DreamParams, 'mosaic' | 'show'> {
    * their place.
    */
   flow: number;
+  /**
+   * The camera's own time: dream seconds at the camera's speed (scene.camera.speed / 0.5),
+   * accumulated, so a change of speed (an act's, a fader's) changes how fast the camera moves,
+   * never where it is. Equal to the clock while the speed stays 0.5.
+   */
+  cameraTime: number;
   dreamers: Dreamer[];
   mosaic: DreamParams['mosaic'] & {
     /** 1 - the larger of fracture and glitch: how whole the shared dream is. */

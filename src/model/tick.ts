@@ -31,6 +31,7 @@ const switchToTarget = (s: DreamState, target: DreamState): DreamState => {
     clock: s.clock,
     beat: s.beat,
     flow: s.flow,
+    cameraTime: s.cameraTime,
     rng: s.rng,
     output: s.output,
     mosaic: { ...target.mosaic, recoil: s.mosaic.recoil, restabilize: s.mosaic.restabilize, epicentre: s.mosaic.epicentre, fractureSeed: s.mosaic.fractureSeed, glitchSeed: s.mosaic.glitchSeed },
@@ -151,7 +152,7 @@ const stepShow = (state: DreamState, dt: number): DreamState => {
 export const tick = (state: DreamState, dt: number): DreamState => {
   const d = Number.isFinite(dt) && dt > 0 ? Math.min(dt, 3600) : 0;
   if (d === 0) return state;
-  let s: DreamState = { ...state, clock: state.clock + d, beat: state.beat + (d * state.tempo) / 60, flow: state.flow + d * flowRate(state.mood.arousal) };
+  let s: DreamState = { ...state, clock: state.clock + d, beat: state.beat + (d * state.tempo) / 60, flow: state.flow + d * flowRate(state.mood.arousal), cameraTime: state.cameraTime + d * 2 * state.scene.camera.speed };
   s = stepMorph(s, d);
   s = stepGlides(s, d);
   s = stepRestabilize(s, d);

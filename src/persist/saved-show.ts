@@ -95,7 +95,7 @@ export const dreamToResume = (show: SavedShow, nowMs: number): Timeline => {
 /** A kept dream is checked as one from the wire is (src/sync/validate.ts): shape, then the schema. */
 export const checkDream: DreamCheck = (kept) => {
   // A dream kept before the scene's layers existed had today's look: give it that look back (and a pace from here).
-  const dream = kept !== null && typeof kept === 'object' && !Array.isArray(kept) && !('scene' in kept) ? { ...kept, scene: structuredClone(V1_SCENE), flow: 0 } : kept;
+  const dream = kept !== null && typeof kept === 'object' && !Array.isArray(kept) && !('scene' in kept) ? { ...kept, scene: structuredClone(V1_SCENE), flow: 0, cameraTime: (kept as { clock?: unknown }).clock ?? 0 } : kept;
   const shape = inspectShape(dream);
   if (shape) return { ok: false, problem: `${shape.path}: ${shape.message}` };
   const r = dreamStateSchema.safeParse(dream);

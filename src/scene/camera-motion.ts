@@ -293,8 +293,9 @@ const ease = (x: number): number => x * x * (3 - 2 * x);
 export const updateCameraPose = (f: SceneFrame, aspect: number): void => {
   const l = f.layers;
   const m = input;
-  // Speed 0.5 is today's pace (2 * 0.5 is exactly 1: today's very numbers).
-  m.t = f.time * (l.cameraSpeed * 2);
+  // The camera's own time, which the model integrates at its speed (at 0.5 it is the clock itself:
+  // today's very numbers), so a change of speed never moves the camera by itself.
+  m.t = l.cameraTime;
   m.seed = f.seed;
   m.reduced = f.reducedMotion;
   m.amp = f.reducedMotion ? REDUCED_AMPLITUDE : 1;

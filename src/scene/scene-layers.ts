@@ -45,6 +45,8 @@ export interface SceneLayers {
   cameraFov: number;
   cameraMotion: KindFade;
   cameraSpeed: number;
+  /** The camera's own time (state.cameraTime: dream seconds at its speed, integrated by the model). */
+  cameraTime: number;
   /** The act's progress 0..1 (elapsed / duration; 0 for an act without duration): dolly follows it. */
   actProgress: number;
   /** The act's index: a dolly's path differs per act. */
@@ -79,6 +81,7 @@ export const createSceneLayers = (): SceneLayers => ({
   cameraFov: 38,
   cameraMotion: fade(),
   cameraSpeed: 0.5,
+  cameraTime: 0,
   actProgress: 0,
   actIndex: 0,
   vignette: 0.5,
@@ -155,6 +158,7 @@ export const updateSceneLayers = (l: SceneLayers, s: DreamState, dt: number, sna
   l.cameraFov = c.fov;
   kind(l.cameraMotion, CAMERA_MOTIONS, c.motion);
   l.cameraSpeed = c.speed;
+  l.cameraTime = s.cameraTime;
   const act = s.acts[s.show.index];
   l.actIndex = s.show.index;
   l.actProgress = act && act.duration > 0 ? Math.min(1, Math.max(0, s.show.elapsed / act.duration)) : 0;

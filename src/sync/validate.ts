@@ -108,6 +108,7 @@ const dreamFields = {
   clock: time,
   beat: range(0, 1e12),
   flow: range(0, 1e12),
+  cameraTime: range(0, 1e12),
   ...strictGroups(params, false),
   dreamers: z.array(dreamerSchema).min(1).max(LIMITS.dreamers),
   mosaic: z.strictObject({

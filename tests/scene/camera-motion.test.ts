@@ -32,6 +32,8 @@ const frameAt = (time: number, seed = 7, set: (f: SceneFrame) => void = () => un
   f.time = time;
   f.seed = seed;
   set(f);
+  // The model integrates the camera's time at its speed; at a speed held from the start it is this.
+  f.layers.cameraTime = time * f.layers.cameraSpeed * 2;
   return f;
 };
 

@@ -82,3 +82,22 @@ describe('the dream’s pace (state.flow): particles and rivers move by it', () 
     expect(f.flow).toBeCloseTo(a.flow * 0.3);
   });
 });
+
+describe('the camera’s own time (state.cameraTime)', () => {
+  it('is the clock at speed 0.5, and a change of speed changes its pace, never its value', () => {
+    let s = dream();
+    for (let i = 0; i < 120; i++) s = tick(s, 1 / 60);
+    expect(s.cameraTime).toBe(s.clock);
+    s = reduce(s, { type: 'set', path: 'scene.camera.speed', value: 1, seconds: 2 });
+    let last = s.cameraTime;
+    for (let i = 0; i < 240; i++) {
+      s = tick(s, 1 / 60);
+      expect(s.cameraTime - last).toBeGreaterThan(0);
+      expect(s.cameraTime - last).toBeLessThanOrEqual(2 / 60 + 1e-12);
+      last = s.cameraTime;
+    }
+    // From 2: two seconds gliding from pace 1 to pace 2 (3 camera seconds), two at pace 2 (4).
+    expect(s.cameraTime).toBeGreaterThan(8.9);
+    expect(s.cameraTime).toBeLessThan(9.1);
+  });
+});
