@@ -1,7 +1,7 @@
-import { getParam, tablePaths } from './params.ts';
+import { coerce, getParam, resolvePath, tablePaths, writeParam } from './params.ts';
 import { applyValues, resolvePreset } from './preset.ts';
 import type { Preset } from './schema.ts';
-import type { Dreamer, DreamState, ParamValue } from './state.ts';
+import type { Dreamer, DreamState, ParamValue, TimedEvent } from './state.ts';
 import { clamp } from './units.ts';
 
 /**
@@ -17,6 +17,22 @@ export interface ReviseAction {
   /** The tile count to keep (the show's own, e.g. `?tiles=`); without it, the preset's. */
   tiles?: number | undefined;
 }
+
+/** The `set` events at or before `elapsed`, applied in order at their final values (a stale path is skipped, as a running show skips it). */
+const passedSets = (s: DreamState, events: readonly TimedEvent[], elapsed: number): DreamState => {
+  let out = s;
+  for (const e of events) {
+    if (e.at > elapsed) break;
+    if (e.action.type !== 'set') continue;
+    try {
+      const r = resolvePath(out, e.action.path);
+      out = writeParam(out, r, coerce(r.spec, e.action.value, e.action.path));
+    } catch {
+      /* a path that no longer resolves (a dreamer the edit removed) */
+    }
+  }
+  return out;
+};
 
 /** How long a revision morphs by default: long enough to see the change, short enough to judge it. */
 export const REVISE_SECONDS = 1.5;
@@ -48,9 +64,10 @@ export const revise = (state: DreamState, action: ReviseAction): { state: DreamS
   const edited = resolvePreset(action.preset, options);
   const index = clamp(state.show.index, 0, Math.max(0, edited.acts.length - 1));
   const act = edited.acts[index];
-  // The preset's own values, then this act's over them (not the first act's, as a fresh load has).
-  const target = applyValues(resolvePreset({ ...action.preset, acts: [] }, options), act?.values ?? {});
   const elapsed = state.show.elapsed;
+  // The preset's own values, this act's over them (not the first act's, as a fresh load has), and
+  // what this act's timed sets that have already happened made of them: an edit must not undo them.
+  const target = passedSets(applyValues(resolvePreset({ ...action.preset, acts: [] }, options), act?.values ?? {}), act?.events ?? [], elapsed);
   const revised: DreamState = {
     ...state,
     title: edited.title,

@@ -89,8 +89,29 @@ describe('revise: an edit of the playing preset', () => {
     const r = reduce(s, { type: 'revise', preset, seconds: 0 });
     expect(r.acts[1]!.events).toHaveLength(2);
     expect(r.show.fired).toBe(1);
+    // The passed set (depth 0.05 at 1 s) is where the edit morphs to, not undone.
+    expect(go(r, 0.5).depth).toBeCloseTo(0.05);
     const later = go(r, 2.5);
     expect(later.depth).toBe(0.95);
+  });
+
+  it('does not undo what this act\'s passed events set: an edit of anything else keeps them', () => {
+    let s = go(fixtureState(), 1);
+    s = reduce(s, { type: 'act', to: 1 });
+    const withEvent = edited((p) => {
+      actsOf(p)[1]!.events = [{ at: 1, action: { type: 'set', path: 'scene.sky.kind', value: 'aurora' } }, { at: 2, action: { type: 'set', path: 'mood.valence', value: -0.8, seconds: 1 } }];
+    });
+    s = reduce(s, { type: 'revise', preset: withEvent, seconds: 0 });
+    s = go(s, 4);
+    expect([s.scene.sky.kind, s.mood.valence]).toEqual(['aurora', -0.8]);
+    // Now an edit of the title alone, after both events: the sky and the mood stay as they were set.
+    const retitled = edited((p) => {
+      actsOf(p)[1]!.events = [{ at: 1, action: { type: 'set', path: 'scene.sky.kind', value: 'aurora' } }, { at: 2, action: { type: 'set', path: 'mood.valence', value: -0.8, seconds: 1 } }];
+      p.title = 'Renamed';
+    });
+    const r = go(reduce(s, { type: 'revise', preset: retitled, seconds: 1.5 }), 2);
+    expect(r.title).toBe('Renamed');
+    expect([r.scene.sky.kind, r.mood.valence]).toEqual(['aurora', -0.8]);
   });
 
   it('clamps the act when the edit removed it, and takes added dreamers with their values', () => {
