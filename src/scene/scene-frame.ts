@@ -240,7 +240,7 @@ export const updateSceneFrame = (f: SceneFrame, s: DreamState, options: FrameOpt
   }
 
   updateDreamers(f, s, options.audience, snap);
-  const layersSettled = updateSceneLayers(f.layers, s, jumped || stepped ? 0 : dt, snap || stepped, followFree);
+  const layersSettled = updateSceneLayers(f.layers, s, jumped || stepped ? 0 : dt, snap || stepped, followFree, Math.abs(f.fracture) > 0.01);
   f.settled = followSettled && layersSettled;
   f.initialized = true;
 };

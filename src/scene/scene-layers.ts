@@ -16,6 +16,8 @@ export interface KindFade {
   from: number;
   to: number;
   mix: number;
+  /** A kind asked for while a fade ran (neither end of it): it fades in once this fade ends (-1: none). */
+  next?: number;
 }
 
 /** What the scene's layers draw this frame (the preset's `scene`), updated in place. */
@@ -57,7 +59,7 @@ export interface SceneLayers {
   bloom: number;
 }
 
-const fade = (): KindFade => ({ from: 0, to: 0, mix: 1 });
+const fade = (): KindFade => ({ from: 0, to: 0, mix: 1, next: -1 });
 
 export const createSceneLayers = (): SceneLayers => ({
   sky: fade(),
@@ -99,36 +101,56 @@ export const followKind = (k: KindFade, target: number, dt: number, snap: boolea
   if (snap) {
     k.from = k.to = target;
     k.mix = 1;
+    k.next = -1;
     return;
   }
-  if (target !== k.to) {
-    if (target === k.from && k.mix < 1) {
-      // Back to where the fade began: reverse it from where it stands.
-      k.from = k.to;
-      k.mix = 1 - k.mix;
-    } else {
-      k.from = k.mix >= 0.5 ? k.to : k.from;
-      k.mix = 0;
-    }
+  if (target === k.to) k.next = -1;
+  else if (k.mix < 1 && target === k.from) {
+    // Back to where the fade began: reverse it from where it stands.
+    k.from = k.to;
     k.to = target;
+    k.mix = 1 - k.mix;
+    k.next = -1;
+  } else if (k.mix < 1) {
+    // A third kind while a fade runs waits for it to end (dropping either share would pop).
+    k.next = target;
+  } else {
+    k.to = target;
+    k.mix = 0;
   }
   if (k.mix < 1) k.mix = Math.min(1, k.mix + dt / CROSSFADE_S);
-  if (k.mix >= 1) k.from = k.to;
+  if (k.mix >= 1) {
+    k.from = k.to;
+    if (k.next !== undefined && k.next >= 0 && k.next !== k.to) {
+      k.to = k.next;
+      k.mix = 0;
+    }
+    k.next = -1;
+  }
 };
+
+/**
+ * Per-second rates the framing follows its targets at with the flash guard on: the camera and the
+ * mosaic's place move the bright mosaic across the screen, so a fader or a sound swinging them
+ * must not swing it in and out of a part of the screen faster than the guard allows. Morphs and
+ * glides (seconds long) stay within them; a snap shows the value at once.
+ */
+export const FRAMING_RATES = { distance: 4, height: 4, tilt: 30, fov: 20, place: 0.6, scale: 0.6, relief: 1 } as const;
 
 const index = (list: readonly string[], value: string): number => Math.max(0, list.indexOf(value));
 
 /**
  * Update the layers from the dream-state. Kinds cross-fade over CROSSFADE_S; the brightness-driving
  * numbers (sky and thread brightness, particle amount, the finish) follow at LAYER_RATE with the
- * guard on (`free`: they jump, as when the guard is off or the frame snaps); the framing follows
- * the state as it is (the model already glides it in morphs).
+ * guard on, the framing (camera, the mosaic's place, scale and relief) at FRAMING_RATES (`free`:
+ * they jump, as when the guard is off or the frame snaps); a broken mosaic (`broken`) keeps its
+ * fracture kind until it is whole.
  */
-export const updateSceneLayers = (l: SceneLayers, s: DreamState, dt: number, snap: boolean, free: boolean): boolean => {
+export const updateSceneLayers = (l: SceneLayers, s: DreamState, dt: number, snap: boolean, free: boolean, broken = false): boolean => {
   const sc = s.scene;
   let settled = true;
-  const follow = (current: number, target: number): number => {
-    const next = free ? target : slew(current, target, LAYER_RATE * dt);
+  const follow = (current: number, target: number, rate: number = LAYER_RATE): number => {
+    const next = free ? target : slew(current, target, rate * dt);
     if (next !== target) settled = false;
     return next;
   };
@@ -139,23 +161,26 @@ export const updateSceneLayers = (l: SceneLayers, s: DreamState, dt: number, sna
   kind(l.sky, SKY_KINDS, sc.sky.kind);
   l.skyBrightness = follow(l.skyBrightness, sc.sky.brightness);
   kind(l.shape, MOSAIC_SHAPES, sc.mosaic.shape);
-  l.mosaicX = sc.mosaic.x;
-  l.mosaicY = sc.mosaic.y;
-  l.mosaicScale = sc.mosaic.scale;
+  l.mosaicX = follow(l.mosaicX, sc.mosaic.x, FRAMING_RATES.place);
+  l.mosaicY = follow(l.mosaicY, sc.mosaic.y, FRAMING_RATES.place);
+  l.mosaicScale = follow(l.mosaicScale, sc.mosaic.scale, FRAMING_RATES.scale);
   kind(l.regions, REGION_KINDS, sc.mosaic.regions);
-  l.relief = sc.mosaic.relief;
+  l.relief = follow(l.relief, sc.mosaic.relief, FRAMING_RATES.relief);
   l.grout = follow(l.grout, sc.mosaic.grout);
-  l.fractureKind = index(FRACTURE_KINDS, sc.mosaic.fracture);
+  // A broken mosaic keeps the way it broke until it is whole (switching would throw every tile), unless the guard is off.
+  const fracture = index(FRACTURE_KINDS, sc.mosaic.fracture);
+  if (fracture !== l.fractureKind && broken && !free) settled = false;
+  else l.fractureKind = fracture;
   kind(l.threadStyle, THREAD_STYLES, sc.threads.style);
   kind(l.threadRouting, THREAD_ROUTINGS, sc.threads.routing);
   l.threadBrightness = follow(l.threadBrightness, sc.threads.brightness);
   kind(l.particles, PARTICLE_KINDS, sc.particles.kind);
   l.particleAmount = follow(l.particleAmount, sc.particles.amount);
   const c = sc.camera;
-  l.cameraDistance = c.distance;
-  l.cameraHeight = c.height;
-  l.cameraTilt = c.tilt;
-  l.cameraFov = c.fov;
+  l.cameraDistance = follow(l.cameraDistance, c.distance, FRAMING_RATES.distance);
+  l.cameraHeight = follow(l.cameraHeight, c.height, FRAMING_RATES.height);
+  l.cameraTilt = follow(l.cameraTilt, c.tilt, FRAMING_RATES.tilt);
+  l.cameraFov = follow(l.cameraFov, c.fov, FRAMING_RATES.fov);
   kind(l.cameraMotion, CAMERA_MOTIONS, c.motion);
   l.cameraSpeed = c.speed;
   l.cameraTime = s.cameraTime;

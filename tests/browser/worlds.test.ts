@@ -150,8 +150,9 @@ describe('every bundled preset frames itself for its screen', () => {
 
 /**
  * A hostile show: at full glitch, fractured, agitated, and every brightness a layer has (the sky's,
- * the threads', the particles' amount, bloom, vignette, grain, the palette) thrown between its
- * extremes ten times a second.
+ * the threads', the particles' amount, bloom, vignette, grain, the palette) and the framing (the
+ * camera's distance, tilt and field of view, the mosaic's place and scale, the way it breaks)
+ * thrown between its extremes ten times a second.
  */
 const hostile = (): PictureAction[] => {
   const out: PictureAction[] = [
@@ -172,6 +173,12 @@ const hostile = (): PictureAction[] => {
     set('palette.deep', on ? '#ffffff' : '#000000');
     set('palette.haze', on ? '#ffffff' : '#000000');
     set('palette.glow', on ? '#ffffff' : '#000000');
+    set('scene.camera.distance', on ? 4 : 30);
+    set('scene.camera.tilt', on ? -40 : 40);
+    set('scene.camera.fov', on ? 20 : 100);
+    set('scene.mosaic.x', on ? -2 : 2);
+    set('scene.mosaic.scale', on ? 0.3 : 3);
+    set('scene.mosaic.fracture', on ? 'shatter' : 'dissolve');
   }
   return out;
 };

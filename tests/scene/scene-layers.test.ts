@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CROSSFADE_S, createSceneLayers, followKind, updateSceneLayers } from '../../src/scene/scene-layers.ts';
+import { CROSSFADE_S, FRAMING_RATES, createSceneLayers, followKind, updateSceneLayers } from '../../src/scene/scene-layers.ts';
 import { flowRate, reduce, resolvePreset, tick, validatePreset } from '../../src/model/index.ts';
 import { createSceneFrame, updateSceneFrame } from '../../src/scene/scene-frame.ts';
 
@@ -11,25 +11,48 @@ const dream = () => {
 
 describe('the scene frame’s layers', () => {
   it('a new kind cross-fades over CROSSFADE_S; a snap shows it at once', () => {
-    const k = { from: 0, to: 0, mix: 1 };
+    const k = { from: 0, to: 0, mix: 1, next: -1 };
     followKind(k, 2, 0.5, false);
-    expect(k).toEqual({ from: 0, to: 2, mix: 0.5 / CROSSFADE_S });
+    expect(k).toMatchObject({ from: 0, to: 2, mix: 0.5 / CROSSFADE_S });
     for (let t = 0; t < CROSSFADE_S; t += 0.5) followKind(k, 2, 0.5, false);
-    expect(k).toEqual({ from: 2, to: 2, mix: 1 });
+    expect(k).toMatchObject({ from: 2, to: 2, mix: 1 });
     followKind(k, 4, 0, true);
-    expect(k).toEqual({ from: 4, to: 4, mix: 1 });
+    expect(k).toMatchObject({ from: 4, to: 4, mix: 1 });
   });
 
-  it('going back mid-fade reverses from where it stands; a third kind starts from what is mostly on screen', () => {
-    const k = { from: 0, to: 0, mix: 1 };
+  it('going back mid-fade reverses from where it stands; a third kind waits for the fade to end (no share drops)', () => {
+    const k = { from: 0, to: 0, mix: 1, next: -1 };
     followKind(k, 1, CROSSFADE_S * 0.3, false);
     followKind(k, 0, 0, false);
     expect(k.from).toBe(1);
     expect(k.to).toBe(0);
     expect(k.mix).toBeCloseTo(0.7);
-    const j = { from: 0, to: 1, mix: 0.8 };
+    const j = { from: 0, to: 1, mix: 0.8, next: -1 };
     followKind(j, 3, 0, false);
-    expect(j).toEqual({ from: 1, to: 3, mix: 0 });
+    expect(j).toMatchObject({ from: 0, to: 1, mix: 0.8, next: 3 });
+    // The fade goes on to its end, then the third kind fades in from the second.
+    followKind(j, 3, CROSSFADE_S * 0.2, false);
+    expect(j).toMatchObject({ from: 1, to: 3, mix: 0 });
+    followKind(j, 3, CROSSFADE_S, false);
+    expect(j).toMatchObject({ from: 3, to: 3, mix: 1 });
+  });
+
+  it('the framing follows at bounded rates with the guard on, and a broken mosaic keeps its fracture kind until whole', () => {
+    let s = dream();
+    const l = createSceneLayers();
+    updateSceneLayers(l, s, 0, true, true);
+    s = reduce(s, { type: 'set', path: 'scene.camera.distance', value: 30 });
+    s = reduce(s, { type: 'set', path: 'scene.mosaic.scale', value: 3 });
+    s = reduce(s, { type: 'set', path: 'scene.mosaic.fracture', value: 'dissolve' });
+    updateSceneLayers(l, s, 0.1, false, false, true);
+    expect(l.cameraDistance).toBeCloseTo(12.5 + FRAMING_RATES.distance * 0.1);
+    expect(l.mosaicScale).toBeCloseTo(1 + FRAMING_RATES.scale * 0.1);
+    expect(l.fractureKind).toBe(0);
+    updateSceneLayers(l, s, 0.1, false, false, false);
+    expect(l.fractureKind).toBe(3);
+    // Without the guard (or on a snap) they are where the dream is at once.
+    updateSceneLayers(l, s, 0.1, false, true, true);
+    expect([l.cameraDistance, l.mosaicScale]).toEqual([30, 3]);
   });
 
   it('follows the dream: kinds by their index in the vocabulary, the act’s progress, the finish under the guard', () => {
