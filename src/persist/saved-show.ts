@@ -93,9 +93,19 @@ export const dreamToResume = (show: SavedShow, nowMs: number): Timeline => {
 };
 
 /** A kept dream is checked as one from the wire is (src/sync/validate.ts): shape, then the schema. */
+/**
+ * A dream kept before the scene's layers existed had today's look: it gets that look back, a pace
+ * from here and the camera's time at its clock (so is a preset morph's target it carries).
+ */
+const withScene = (kept: unknown): unknown => {
+  if (kept === null || typeof kept !== 'object' || Array.isArray(kept) || 'scene' in kept) return kept;
+  const d = kept as { clock?: unknown; morph?: { target?: unknown } | null };
+  const morph = d.morph && typeof d.morph === 'object' && d.morph.target ? { ...d.morph, target: withScene(d.morph.target) } : d.morph;
+  return { ...d, scene: structuredClone(V1_SCENE), flow: 0, cameraTime: typeof d.clock === 'number' ? d.clock : 0, ...(morph === undefined ? {} : { morph }) };
+};
+
 export const checkDream: DreamCheck = (kept) => {
-  // A dream kept before the scene's layers existed had today's look: give it that look back (and a pace from here).
-  const dream = kept !== null && typeof kept === 'object' && !Array.isArray(kept) && !('scene' in kept) ? { ...kept, scene: structuredClone(V1_SCENE), flow: 0, cameraTime: (kept as { clock?: unknown }).clock ?? 0 } : kept;
+  const dream = withScene(kept);
   const shape = inspectShape(dream);
   if (shape) return { ok: false, problem: `${shape.path}: ${shape.message}` };
   const r = dreamStateSchema.safeParse(dream);

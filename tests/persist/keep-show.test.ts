@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { reduce, resolvePreset, timelineTime, validatePreset } from '../../src/model/index.ts';
+import { reduce, resolvePreset, timelineTime, V1_SCENE, validatePreset } from '../../src/model/index.ts';
 import type { ShowLog } from '../../src/model/index.ts';
 import { startKeepingShow } from '../../src/persist/keep-show.ts';
 import { checkDream, decodeSavedShow, dreamToResume, encodeSavedShow } from '../../src/persist/saved-show.ts';
@@ -47,6 +47,25 @@ describe('a kept show', () => {
     const broken = JSON.parse(text) as { dream: unknown };
     broken.dream = { nothing: true };
     expect(decodeSavedShow(JSON.stringify(broken), 'hall', checkDream)).toMatchObject({ ok: false, problem: expect.stringContaining('its dream') });
+  });
+
+  it('a dream kept before the scene layers existed comes back with the look it had (a morph target too)', () => {
+    const now = reduce(fixtureState(), { type: 'act', to: 1 });
+    const old = JSON.parse(JSON.stringify(now)) as Record<string, unknown>;
+    delete old.scene;
+    delete old.flow;
+    delete old.cameraTime;
+    const target = JSON.parse(JSON.stringify(now)) as Record<string, unknown>;
+    delete target.scene;
+    delete target.flow;
+    delete target.cameraTime;
+    target.morph = null;
+    old.morph = { from: {}, to: {}, seconds: 4, elapsed: 1, target, switched: false };
+    const r = checkDream(old);
+    if (!r.ok) throw new Error(r.problem);
+    expect(r.dream.scene).toEqual(V1_SCENE);
+    expect(r.dream.cameraTime).toBe(now.clock);
+    expect(r.dream.morph?.target?.scene).toEqual(V1_SCENE);
   });
 
   it('a kept dream is checked as dreams from the wire are, private dreamers in full (it never leaves the machine)', () => {
