@@ -3,6 +3,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { BufferAttribute, BufferGeometry, Group, Mesh, Sphere, Vector2, Vector3 } from 'three';
 import type { PerspectiveCamera, WebGLRenderer } from 'three';
 import type { DreamStore } from '../store/dream-store.ts';
+import { MOSAIC_SHAPES } from '../model/index.ts';
 import { buildMosaicLayout } from './layout/mosaic-layout.ts';
 import { aspectNeedsRebuild, mosaicAspect, mosaicPlacement, mosaicRotation, MOSAIC_SCALE, SHAPE } from './layout/mosaic-shape.ts';
 import { MosaicMaterials, mosaicInMotion, updateMosaicMaterial } from './materials.ts';
@@ -113,7 +114,7 @@ export const DreamMosaic = ({ runtime, store }: { runtime: SceneRuntime; store: 
     const s = store.getState().dream;
     const k = key.current;
     const m = s.mosaic;
-    const wanted = mosaicAspect(state.size.width / Math.max(1, state.size.height));
+    const wanted = mosaicAspect(state.size.width / Math.max(1, state.size.height), MOSAIC_SHAPES[runtime.frame.layers.shape.to] ?? 'block');
     if (k.tiles !== m.tiles || k.pattern !== m.pattern || k.seed !== s.seed || k.dreamers !== s.dreamers.length || k.context !== runtime.contextRestores || aspectNeedsRebuild(k.aspect, wanted)) {
       const t0 = performance.now();
       const built = layoutGeometry(m.tiles, m.pattern, s.seed, s.dreamers.length, wanted);

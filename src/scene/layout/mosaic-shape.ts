@@ -48,9 +48,11 @@ export const shapeIndex = (shape: MosaicShape): number => Math.max(0, MOSAIC_SHA
  * The window's aspect (half-width over half-height) for a screen's aspect: today's 1.55 on every
  * landscape screen from 3:2 to 2:1 (16:9 included, so a version-1 preset looks as it did); narrower
  * on a narrower screen, down to 0.45 (a phone held upright, 390x844, is 0.46: the dream fills it),
- * wider on an ultra-wide one, up to 2.2.
+ * wider on an ultra-wide one, up to 2.2. A dome keeps today's window on any screen: it is a vault
+ * round the viewer, of which a narrow screen sees a slice (a narrowed one became a tower).
  */
-export const mosaicAspect = (screenAspect: number): number => {
+export const mosaicAspect = (screenAspect: number, shape: MosaicShape = 'block'): number => {
+  if (shape === 'dome') return MOSAIC_ASPECT;
   const s = Number.isFinite(screenAspect) && screenAspect > 0 ? screenAspect : 16 / 9;
   if (s < 1.5) return Math.max(0.45, (s * MOSAIC_ASPECT) / 1.5);
   if (s > 2) return Math.min(2.2, (s * MOSAIC_ASPECT) / 2);
@@ -135,7 +137,7 @@ const boxes = new Map<string, MosaicBox>();
  * it). Cached per shape and aspect.
  */
 export const mosaicBox = (shape: MosaicShape, screenAspect: number): MosaicBox => {
-  const aspect = mosaicAspect(screenAspect);
+  const aspect = mosaicAspect(screenAspect, shape);
   const key = `${shape}:${aspect}`;
   const cached = boxes.get(key);
   if (cached) return cached;
