@@ -1,8 +1,8 @@
 /**
  * The README's contact sheet: each bundled preset at its setting (first act), its climax (third
  * act) and its resolution (last act), drawn as a replay of the preset sought to that moment at 640x360
- * (the canvas's own pixels, no panels), saved as docs/screenshots/worlds/<preset>-<moment>.png, and at 390x844
- * (a phone held upright) as <preset>-<moment>-portrait.png. Serves a built app (default dist/).
+ * (the canvas's own pixels, no panels), saved as docs/screenshots/worlds/<preset>-<moment>.jpg, and at 390x844
+ * (a phone held upright) as <preset>-<moment>-portrait.jpg. Serves a built app (default dist/).
  *
  *   npm run build && npm run contact-sheet
  */
@@ -13,7 +13,7 @@ import { preview } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 import { dreamPicture } from './lib/dream-picture.ts';
-import { encodePng } from './lib/png.ts';
+import type { Picture } from './lib/png.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,24 @@ const shoot = async (page: Page, preset: { acts?: unknown[] }, act: number, seco
   const count = preset.acts?.length ?? 1;
   const to = act < 0 ? count + act : Math.min(act, count - 1);
   // The show from its start, moved to that act at once and drawn `seconds` into it.
-  return encodePng(await dreamPicture(page, preset, 1 + seconds, to > 0 ? [{ at: 1, action: { type: 'act', to } }] : []));
+  const picture = await dreamPicture(page, preset, 1 + seconds, to > 0 ? [{ at: 1, action: { type: 'act', to } }] : []);
+  return asJpeg(page, picture);
+};
+
+/** The picture as a JPEG (quality 0.88), encoded by the page's own canvas: a PNG of a dream is ten times the size. */
+const asJpeg = async (page: Page, { width, height, rgba }: Picture): Promise<Buffer> => {
+  const b64 = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength).toString('base64');
+  const url = await page.evaluate<string>(`(() => {
+    const bin = atob(${JSON.stringify(b64)});
+    const data = new Uint8ClampedArray(bin.length);
+    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+    const canvas = document.createElement('canvas');
+    canvas.width = ${width};
+    canvas.height = ${height};
+    canvas.getContext('2d').putImageData(new ImageData(data, ${width}, ${height}), 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.88);
+  })()`);
+  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 };
 
 const main = async () => {
@@ -55,7 +72,7 @@ const main = async () => {
       for (const id of values.presets.split(',')) {
         const preset = JSON.parse(readFileSync(`presets/${id}.json`, 'utf8')) as { acts?: unknown[] };
         for (const [moment, act, seconds] of MOMENTS) {
-          writeFileSync(`${out}/${id}-${moment}${suffix}.png`, await shoot(page, preset, act, seconds));
+          writeFileSync(`${out}/${id}-${moment}${suffix}.jpg`, await shoot(page, preset, act, seconds));
           console.log(`${id} ${moment}${suffix}`);
         }
       }
