@@ -40,6 +40,8 @@ interface Sample {
   geometries: number;
   textures: number;
   programs: number;
+  /** Shader variants the layers made so far: a world's kinds compile on first use (a bounded set). */
+  variants: number;
   /** Live audio nodes the engine keeps (voices, effects, bus); notes in flight come and go. */
   audioNodes: number;
   notesInFlight: number;
@@ -53,13 +55,13 @@ const sampleOf = async (page: Page, cdp: CDPSession, t: number): Promise<Sample>
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const s = await page.evaluate(() => {
-    const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; fps: number })();
+    const st = (window.dreamscape.stats as () => { geometries: number; textures: number; programs: number; variants: number; fps: number })();
     const sym = window.dreamscape.symphony as undefined | { nodes(): { persistent: number; notes: number } | null };
     const n = sym?.nodes();
     const state = window.dreamscape.state();
     return { ...st, audioNodes: n?.persistent ?? -1, notesInFlight: n?.notes ?? -1, act: state.act.index, preset: state.preset };
   });
-  return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, audioNodes: s.audioNodes, notesInFlight: s.notesInFlight, fps: s.fps, act: s.act, preset: s.preset };
+  return { t, heapMB: heap.usedSize / 2 ** 20, geometries: s.geometries, textures: s.textures, programs: s.programs, variants: s.variants, audioNodes: s.audioNodes, notesInFlight: s.notesInFlight, fps: s.fps, act: s.act, preset: s.preset };
 };
 
 /** The next thing the soak does: a morph every MORPH_EVERY actions, else a seeded choice of live actions. */
@@ -93,7 +95,9 @@ const growth = (first: Sample | undefined, last: Sample | undefined): string[] =
   grew('heapMB', 0);
   grew('geometries', 1);
   grew('textures', 1);
-  grew('programs', 1);
+  // Programs beyond the variants the worlds made on first use (those are a bounded set, kept).
+  const leaked = (s: Sample) => s.programs - s.variants;
+  if (leaked(last) > leaked(first) + 1) problems.push(`programs grew from ${first.programs} to ${last.programs} with ${last.variants - first.variants} new world variants: ${leaked(last) - leaked(first)} unexplained`);
   grew('audioNodes', 1);
   return problems;
 };
@@ -136,7 +140,7 @@ const main = async () => {
       }, SETTLE_PRESET);
       await page.waitForTimeout(SETTLE_MS);
       const s = await sample(Math.round((Date.now() - start) / 1000));
-      console.log(`${label}: heap ${s.heapMB.toFixed(2)} MB, geometries ${s.geometries}, textures ${s.textures}, programs ${s.programs}, audio nodes ${s.audioNodes} (${s.preset}, act ${s.act})`);
+      console.log(`${label}: heap ${s.heapMB.toFixed(2)} MB, geometries ${s.geometries}, textures ${s.textures}, programs ${s.programs} (${s.variants} world variants made), audio nodes ${s.audioNodes} (${s.preset}, act ${s.act})`);
       return s;
     };
     const start = Date.now();

@@ -1,3 +1,4 @@
+import { variantsMade } from './variants-made.ts';
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
 import { AddEquation, BufferAttribute, BufferGeometry, CustomBlending, Group, Mesh, OneFactor, OneMinusSrcAlphaFactor, Sphere, Uniform, Vector3, ZeroFactor } from 'three';
@@ -68,6 +69,7 @@ class ParticleKit {
     if (!m) {
       m = createKind(this.shared, k);
       this.kinds[k] = m;
+      variantsMade.count++;
     }
     return m;
   }

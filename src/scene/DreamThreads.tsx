@@ -1,3 +1,4 @@
+import { variantsMade } from './variants-made.ts';
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
 import { BufferAttribute, BufferGeometry, DoubleSide, Group, Mesh, Sphere, Uniform, Vector2, Vector3, Vector4 } from 'three';
@@ -85,6 +86,7 @@ class ThreadKit {
     if (!v) {
       v = createVariant(this.shared, style, from, to);
       this.variants.set(key, v);
+      variantsMade.count++;
     }
     return v;
   }

@@ -7,6 +7,7 @@ import { updateSceneFrame } from './scene-frame.ts';
 import type { FrameOptions } from './scene-frame.ts';
 import type { SceneRuntime, SceneStats } from './scene-runtime.ts';
 import { FRAME_PRIORITY } from './frame-priority.ts';
+import { variantsMade } from './variants-made.ts';
 import { DreamMosaic } from './DreamMosaic.tsx';
 import { DreamThreads } from './DreamThreads.tsx';
 import { DreamParticles } from './DreamParticles.tsx';
@@ -36,6 +37,7 @@ const useStatsApi = (gl: WebGLRenderer, runtime: SceneRuntime, registerStats: bo
       s.geometries = info.memory.geometries;
       s.textures = info.memory.textures;
       s.programs = info.programs?.length ?? 0;
+      s.variants = variantsMade.count;
       s.pixelRatio = gl.getPixelRatio();
       // The app counts page errors (src/app/page-errors.ts) and lends the count to the API.
       s.pageErrors = api.pageErrors?.().count ?? 0;

@@ -1,3 +1,4 @@
+import { variantsMade } from './variants-made.ts';
 import { AddEquation, CustomBlending, DoubleSide, OneFactor, ZeroFactor, ShaderMaterial, Uniform, Vector2, Vector3, Vector4 } from 'three';
 import type { IUniform, ShaderMaterialParameters, Texture } from 'three';
 import fullscreenVert from '../../shaders/fullscreen.vert';
@@ -181,6 +182,7 @@ export class MosaicMaterials {
     if (!m) {
       m = createMosaicMaterial(motion, this.rest.uniforms, { shapeFrom, shapeTo, regions, fracture, flat });
       this.cache.set(key, m);
+      variantsMade.count++;
     }
     return m;
   }

@@ -12,6 +12,8 @@ export interface SceneStats {
   geometries: number;
   textures: number;
   programs: number;
+  /** Shader variants the layers have made so far (each world's kinds, on first use; a bounded set). */
+  variants: number;
   tiles: number;
   pixelRatio: number;
   /** Frames rendered since the scene mounted. */
@@ -50,6 +52,7 @@ export class SceneRuntime {
     geometries: 0,
     textures: 0,
     programs: 0,
+    variants: 0,
     tiles: 0,
     pixelRatio: 1,
     frames: 0,

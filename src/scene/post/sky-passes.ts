@@ -1,3 +1,4 @@
+import { variantsMade } from '../variants-made.ts';
 import { AddEquation, CustomBlending, NoBlending, OneFactor, OneMinusSrcAlphaFactor, SrcAlphaFactor, Uniform, ZeroFactor } from 'three';
 import type { Material, Texture } from 'three';
 import fullscreenVert from '../../../shaders/fullscreen.vert';
@@ -53,6 +54,7 @@ export class SkyPasses {
         uniforms: this.uniforms,
       });
       this.variants[kind] = m;
+      variantsMade.count++;
     }
     return m;
   }
