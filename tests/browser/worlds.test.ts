@@ -190,13 +190,13 @@ const hostile = (): PictureAction[] => {
 
 describe('the flash guard covers every layer', () => {
   it('every layer kind in a hostile show: at most 3 swings a second in every cell of a 4x4 screen grid', async () => {
-    const p = await page(192, 108);
+    const p = await page(160, 90);
     const worst: string[] = [];
     const measure = async (scene: Record<string, unknown>, guard = true): Promise<number> => {
       // The guard is the performer's own (a replay keeps it): set in the page before the show.
       await p.evaluate((on) => window.dreamscape.dispatch({ type: 'set', path: 'safety.flashGuard', value: on, confirm: true }), guard);
       await dreamPicture(p, base(scene), 2, hostile());
-      const cells = await cellLuminance(p, 45);
+      const cells = await cellLuminance(p, 36);
       return Math.max(...cells.map((series) => maxPerWindow(flashTransitions(series), 30)));
     };
     for (const { path, kinds } of SLOTS) {
