@@ -380,6 +380,9 @@ describe('adaptive quality', () => {
         for (let i = 0; i < MAX_SLICES; i++) px = await stepAndRead(page, 0.001);
         return px;
       };
+      // The change of world (dome to block) is in every tile of the picture after a whole round of
+      // slices: one round for it, then the picture measured.
+      await settle();
       const picture = await settle();
       // A slice of the tiles' triangles a frame, and the quad.
       const s = await stats(page);
