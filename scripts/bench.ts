@@ -312,8 +312,11 @@ type FrameCase = [string, string, number | undefined, Record<string, string>?, b
  * quality settled) and with quality locked (quality=full: pixel ratio 1 and full detail whatever
  * the frame rate, what a projector showing every pixel costs); and dream-temple at other tile counts.
  */
-const frameCases = (presets: string[]): FrameCase[] =>
-  (
+const frameCases = (all: string[]): FrameCase[] => {
+  // `--preset ID`: that preset's cases only (and the tile counts).
+  const only = args.includes('--preset') ? args[args.indexOf('--preset') + 1] : undefined;
+  const presets = only ? all.filter((p) => p === only) : all;
+  return (
     [
       ...presets.flatMap((p): FrameCase[] => [
         [p, p, undefined],
@@ -326,6 +329,7 @@ const frameCases = (presets: string[]): FrameCase[] =>
       ['dream-temple @ 1,024 tiles', 'dream-temple', 1_024],
     ] as FrameCase[]
   ).filter(([, , tiles]) => !scriptOnly || tiles === 1_024 || tiles === 65_536);
+};
 
 /** The climax: the third act (or the last), fractured 0.8 and glitched 0.6. */
 const toClimax = (page: Page) =>

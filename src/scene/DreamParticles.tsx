@@ -166,8 +166,10 @@ export const DreamParticles = ({ runtime }: { runtime: SceneRuntime }) => {
     }
     updateShared(kit, f, state.camera as PerspectiveCamera, state.size.width, state.size.height);
     const aspect = kit.shared.uAspect.value;
-    place(main, kit, p.to, l.particleAmount, aspect, w);
-    place(fading, kit, crossing ? p.from : 0, l.particleAmount, aspect, 1 - w);
+    // At reduced detail (a slow machine, adaptive quality) half as many motes: they cost per pixel.
+    const amount = runtime.stats.detail === 'reduced' ? 0.5 * l.particleAmount : l.particleAmount;
+    place(main, kit, p.to, amount, aspect, w);
+    place(fading, kit, crossing ? p.from : 0, amount, aspect, 1 - w);
   }, FRAME_PRIORITY.update);
   return <primitive object={group} />;
 };
