@@ -131,6 +131,8 @@ export const Panels = () => {
   useBoundFolder('Mosaic', layout.Mosaic, [tiles], {
     restabilize: button(() => actOrSay(bus, { type: 'restabilize' }, 'panel')),
   });
+  // The world's layers (scene.*): collapsed until opened.
+  useBoundFolder('Scene', layout.Scene, []);
   useBoundFolder('Symphony', layout.Symphony, [dreamers], {
     'WAV seconds': { value: 30, min: 1, max: 600, step: 1 },
     'export WAV': button((get) => {
